@@ -1,0 +1,78 @@
+/* The outcome of one submission or check, as the brief's result array describes it. Pure C. */
+#ifndef SMTP_CORE_RESULT_H
+#define SMTP_CORE_RESULT_H
+
+#include <stddef.h>
+#include "buf.h"
+#include "strlist.h"
+
+typedef enum {
+	SMTP_STAGE_CONNECT = 0, SMTP_STAGE_GREETING, SMTP_STAGE_TLS, SMTP_STAGE_EHLO,
+	SMTP_STAGE_AUTH, SMTP_STAGE_MAIL, SMTP_STAGE_RCPT, SMTP_STAGE_DATA, SMTP_STAGE_DONE
+} smtp_stage;
+
+const char *smtp_stage_name(smtp_stage s);  /* "connect" ... "done" */
+
+typedef struct {
+	char *address;
+	int   code;           /* 0 when no reply (e.g. never sent) */
+	char  enhanced[16];
+	char *message;        /* server text */
+} smtp_rcpt_result;
+
+typedef struct {
+	int        ok;           /* accepted for at least one recipient (send) / whole check passed */
+	smtp_stage stage;        /* where it stopped ("done" on success) */
+	int        code;         /* last relevant server code, 0 if none */
+	char       enhanced[16];
+	char      *message;      /* server text of that reply, or NULL */
+	char      *error;        /* one sentence naming the stage and quoting the server, or NULL */
+	char      *hint;         /* what to do, for known cases, or NULL */
+
+	char       host[256];    /* host of the last attempt */
+	int        port;
+	char       address[64];  /* numeric IP connected to, "" if none */
+	char       encryption[8];/* "tls","ssl","none": what the session actually used */
+
+	int        tls_active;
+	char       tls_protocol[32];
+	char       tls_cipher[96];
+	char      *tls_peer_subject;
+	int        tls_verified;
+
+	char       auth_mech[16];   /* "PLAIN","LOGIN","CRAM-MD5", "" when no AUTH */
+	smtp_strlist capabilities;  /* EHLO keywords of the final EHLO, e.g. "PIPELINING","SIZE 10240000" */
+
+	smtp_rcpt_result *rcpts;
+	size_t            rcpt_count;
+
+	double t_connect, t_tls, t_auth, t_send, t_total;   /* milliseconds */
+
+	smtp_buf transcript;     /* "C: ...\n" / "S: ...\n" lines, bounded, secrets replaced by ******** */
+	int      transcript_truncated;
+
+	int      round_trips;    /* replies waited for (for tests and benchmarks) */
+} smtp_result;
+
+#define SMTP_TRANSCRIPT_LIMIT (64 * 1024)
+
+void smtp_result_init(smtp_result *r);
+void smtp_result_free(smtp_result *r);
+/* Records the failure: stage, the reply's code/enhanced/text (reply may be NULL) and the
+ * error sentence (printf-style). Keeps the first failure's sentence if called again. */
+void smtp_result_set_error(smtp_result *r, smtp_stage stage, int code, const char *enhanced,
+                           const char *server_text, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 6, 7)))
+#endif
+	;
+/* Adds a per-recipient entry. -1 on out of memory. */
+int smtp_result_add_rcpt(smtp_result *r, const char *address, int code, const char *enhanced,
+                         const char *text);
+
+/* Transcript lines. `dir` is 'C' or 'S' (or '*' for a note such as "TLS established: ...").
+ * The text must already be redacted by the caller; past SMTP_TRANSCRIPT_LIMIT a single
+ * "[transcript truncated]" line is written and the rest dropped. */
+void smtp_result_log(smtp_result *r, char dir, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,27 @@
+/* SASL mechanisms for SMTP AUTH (RFC 4954): PLAIN (RFC 4616), LOGIN, CRAM-MD5 (RFC 2195).
+ * Pure C; every buffer that held a secret is wiped. */
+#ifndef SMTP_CORE_SASL_H
+#define SMTP_CORE_SASL_H
+
+#include <stddef.h>
+#include "buf.h"
+#include "config.h"
+
+/* Base64 (RFC 4648, no line breaks). decode returns -1 on invalid input. */
+int smtp_base64_encode(const unsigned char *in, size_t len, smtp_buf *out);
+int smtp_base64_decode(const char *in, size_t len, smtp_buf *out);
+
+/* Chooses the mechanism: `wanted` if not AUTO (returns it only if the server offers it, else
+ * SMTP_AUTH_NONE), otherwise the strongest offered among CRAM-MD5 > PLAIN > LOGIN. `offered` is
+ * the AUTH capability's parameter list ("PLAIN LOGIN XOAUTH2"). Returns SMTP_AUTH_NONE when
+ * nothing usable is offered. */
+smtp_auth_mech smtp_sasl_choose(smtp_auth_mech wanted, const char *offered);
+
+/* PLAIN initial response: base64("\0user\0pass"). */
+int smtp_sasl_plain(const char *user, const char *pass, smtp_buf *out);
+/* CRAM-MD5 response to a base64 challenge: base64("user " hex(HMAC-MD5(pass, challenge))).
+ * -1 when the challenge is not valid base64. */
+int smtp_sasl_cram_md5(const char *user, const char *pass, const char *challenge_b64, size_t len,
+                       smtp_buf *out);
+
+#endif

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds and runs the C unit tests of ext/core (no PHP involved), with ASan and UBSan.
+# Prints each file's result and a final "N passed, N failed" line.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=${UNIT_BUILD_DIR:-$top/.build/unit}
+mkdir -p "$out"
+cc=${CC:-cc}
+san=${UNIT_SANITIZE:--fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined}
+cflags="-std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror $san -I$top/ext/core"
+core_srcs=$(ls "$top"/ext/core/*.c)
+total_pass=0; total_fail=0; status=0
+for t in "$here"/test_*.c; do
+	name=$(basename "$t" .c)
+	if ! $cc $cflags -o "$out/$name" "$t" $core_srcs -lssl -lcrypto 2>"$out/$name.build.log"; then
+		echo "$name: BUILD FAILED"; cat "$out/$name.build.log"
+		total_fail=$((total_fail + 1)); status=1; continue
+	fi
+	res=$("$out/$name" 2>"$out/$name.err"); rc=$?
+	cat "$out/$name.err" >&2
+	line=$(printf '%s\n' "$res" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "$name: crashed or printed no result (exit $rc)"; total_fail=$((total_fail + 1)); status=1; continue
+	fi
+	p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+	echo "$name: $line"
+	[ "$rc" -eq 0 ] || status=1
+done
+echo "unit: $total_pass passed, $total_fail failed"
+exit $status
