@@ -24,7 +24,7 @@ static size_t buf_max(const smtp_buf *b)
 }
 
 /* Makes room for `extra` more bytes plus the terminating NUL. */
-static int buf_reserve(smtp_buf *b, size_t extra)
+int smtp_buf_reserve(smtp_buf *b, size_t extra)
 {
 	size_t max = buf_max(b);
 	size_t need, ncap;
@@ -59,7 +59,7 @@ static int buf_reserve(smtp_buf *b, size_t extra)
 
 int smtp_buf_append(smtp_buf *b, const void *p, size_t n)
 {
-	if (buf_reserve(b, n) != 0) {
+	if (smtp_buf_reserve(b, n) != 0) {
 		return -1;
 	}
 	if (n > 0) {
@@ -95,7 +95,7 @@ int smtp_buf_vprintf(smtp_buf *b, const char *fmt, va_list ap)
 	if ((size_t)n < sizeof small) {
 		return smtp_buf_append(b, small, (size_t)n);
 	}
-	if (buf_reserve(b, (size_t)n) != 0) {
+	if (smtp_buf_reserve(b, (size_t)n) != 0) {
 		return -1;
 	}
 	va_copy(cp, ap);

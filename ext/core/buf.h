@@ -17,6 +17,9 @@ void smtp_buf_init(smtp_buf *b, size_t limit);
 int  smtp_buf_append(smtp_buf *b, const void *p, size_t n);
 int  smtp_buf_puts(smtp_buf *b, const char *s);
 int  smtp_buf_putc(smtp_buf *b, char c);
+/* Makes room for `extra` more bytes without changing the content (same limit rules as append):
+ * lets a caller that knows the final size avoid repeated reallocations. */
+int  smtp_buf_reserve(smtp_buf *b, size_t extra);
 int  smtp_buf_printf(smtp_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
