@@ -23,5 +23,7 @@ int smtp_sasl_plain(const char *user, const char *pass, smtp_buf *out);
  * -1 when the challenge is not valid base64. */
 int smtp_sasl_cram_md5(const char *user, const char *pass, const char *challenge_b64, size_t len,
                        smtp_buf *out);
+/* XOAUTH2 initial response (Google, Microsoft): base64("user=" user "\1auth=Bearer " token "\1\1"). */
+int smtp_sasl_xoauth2(const char *user, const char *token, smtp_buf *out);
 
 #endif
