@@ -7,11 +7,11 @@ PHP_ARG_ENABLE([smtp-dev], [whether to build smtp with -Wall -Wextra -Werror],
 if test "$PHP_SMTP" != "no"; then
   PHP_SETUP_OPENSSL(SMTP_SHARED_LIBADD, [], [AC_MSG_ERROR([smtp needs OpenSSL (libssl-dev)])])
   PHP_SUBST(SMTP_SHARED_LIBADD)
-  SMTP_CFLAGS="-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -I@ext_srcdir@/ext -I@ext_srcdir@/ext/core"
+  SMTP_CFLAGS="-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1"
   if test "$PHP_SMTP_DEV" != "no"; then
     SMTP_CFLAGS="$SMTP_CFLAGS -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers"
   fi
-  SMTP_CORE="ext/core/buf.c ext/core/strlist.c ext/core/address.c ext/core/message.c ext/core/reply.c ext/core/config.c ext/core/result.c ext/core/transport.c ext/core/sasl.c ext/core/session.c"
+  SMTP_CORE="ext/core/buf.c ext/core/strlist.c ext/core/address.c ext/core/message.c ext/core/reply.c ext/core/config.c ext/core/result.c ext/core/transport.c ext/core/sasl.c ext/core/session.c ext/core/sendmail_args.c"
   SMTP_BINDING="ext/smtp.c ext/smtp_ini.c ext/smtp_mail.c ext/smtp_array.c"
   PHP_NEW_EXTENSION(smtp, $SMTP_BINDING $SMTP_CORE, $ext_shared,, $SMTP_CFLAGS)
   PHP_ADD_BUILD_DIR($ext_builddir/ext)

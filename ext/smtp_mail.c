@@ -1,0 +1,368 @@
+/* The mail() replacement. Argument parsing, validation, mail.log and mail.add_x_header follow the
+ * running PHP's own mail() (ext/standard/mail.c) step by step, so that a script sees the same
+ * exceptions, warnings and return values; only the transport differs: instead of writing the
+ * message to `sendmail -t -i` we hand the very same byte stream to the core, which does what
+ * sendmail does with it and submits it over SMTP. With smtp.host empty the original runs. */
+#include "php.h"
+#include "php_ini.h"
+#include "SAPI.h"
+#include "ext/standard/php_mail.h"
+#include "ext/standard/php_string.h"
+#include "ext/standard/basic_functions.h"
+#include "ext/standard/exec.h"
+#include "ext/standard/pageinfo.h"
+#include "ext/date/php_date.h"
+#include "main/php_syslog.h"
+#include "zend_smart_str.h"
+
+#include "php_smtp.h"
+#include "smtp_ini.h"
+#include "smtp_mail.h"
+#include "smtp_array.h"
+#include "core/message.h"
+#include "core/session.h"
+#include "core/sendmail_args.h"
+#include "core/buf.h"
+
+#include <ctype.h>
+#include <syslog.h>
+
+static zif_handler smtp_orig_mail_handler = NULL;
+
+/* Same as mail(): trailing white space dropped, control characters turned into spaces except
+ * CRLF + WSP folding sequences. */
+static char *smtp_mail_clean_field(const char *in, size_t len)
+{
+	char *s = estrndup(in, len);
+	size_t i;
+
+	for (; len; len--) {
+		if (!isspace((unsigned char) s[len - 1])) {
+			break;
+		}
+		s[len - 1] = '\0';
+	}
+	for (i = 0; s[i]; i++) {
+		if (iscntrl((unsigned char) s[i])) {
+			if (s[i] == '\r' && s[i + 1] == '\n' && (s[i + 2] == ' ' || s[i + 2] == '\t')) {
+				i += 2;
+				while (s[i + 1] == ' ' || s[i + 1] == '\t') {
+					i++;
+				}
+				continue;
+			}
+			s[i] = ' ';
+		}
+	}
+	return s;
+}
+
+/* mail()'s check of the additional headers (static in ext/standard/mail.c). */
+static bool smtp_mail_multiple_crlf(const char *hdr)
+{
+	if (!hdr || !*hdr) {
+		return false;
+	}
+	if (*hdr < 33 || *hdr > 126 || *hdr == ':') {
+		return true;
+	}
+	while (*hdr) {
+		if (*hdr == '\r') {
+			if (hdr[1] == '\0' || hdr[1] == '\r' || (hdr[1] == '\n' && (hdr[2] == '\0' || hdr[2] == '\n' || hdr[2] == '\r'))) {
+				return true;
+			}
+			hdr += 2;
+		} else if (*hdr == '\n') {
+			if (hdr[1] == '\0' || hdr[1] == '\r' || hdr[1] == '\n') {
+				return true;
+			}
+			hdr += 2;
+		} else {
+			hdr++;
+		}
+	}
+	return false;
+}
+
+/* mail.log, in mail()'s format. */
+static void smtp_mail_log(const char *to, const char *hdr, const char *subject)
+{
+	char *mail_log = INI_STR("mail.log");
+	char *logline, *p;
+
+	if (!mail_log || !*mail_log) {
+		return;
+	}
+	spprintf(&logline, 0, "mail() on [%s:%d]: To: %s -- Headers: %s -- Subject: %s",
+		zend_get_executed_filename(), zend_get_executed_lineno(), to, hdr ? hdr : "", subject);
+	if (hdr) {
+		for (p = logline; (p = strpbrk(p, "\r\n")); ) {
+			*p = ' ';
+		}
+	}
+	if (!strcmp(mail_log, "syslog")) {
+		php_syslog(LOG_NOTICE, "%s", logline);
+	} else {
+		time_t now = time(NULL);
+		zend_string *date = php_format_date("d-M-Y H:i:s e", 13, now, 1);
+		char *line;
+		size_t len = spprintf(&line, 0, "[%s] %s%s", ZSTR_VAL(date), logline, PHP_EOL);
+		php_stream *stream = php_stream_open_wrapper(mail_log, "a", REPORT_ERRORS | STREAM_DISABLE_OPEN_BASEDIR, NULL);
+		if (stream) {
+			php_stream_write(stream, line, len);
+			php_stream_close(stream);
+		}
+		zend_string_free(date);
+		efree(line);
+	}
+	efree(logline);
+}
+
+/* The uid mail.add_x_header reports: the owner of the main script (php_getuid()). */
+static zend_long smtp_mail_script_uid(void)
+{
+	php_statpage();
+	return BG(page_uid);
+}
+
+static void smtp_mail_remember(const smtp_result *res)
+{
+	zval_ptr_dtor(&SMTP_G(last_error));
+	smtp_result_to_array(res, &SMTP_G(last_error));
+}
+
+/* Records a failure that happened before any connection (bad parameters, bad headers). */
+static void smtp_mail_fail_early(smtp_stage stage, const char *sentence)
+{
+	smtp_result res;
+	smtp_result_init(&res);
+	smtp_result_set_error(&res, stage, 0, NULL, NULL, "%s", sentence);
+	smtp_mail_remember(&res);
+	smtp_result_free(&res);
+	php_error_docref(NULL, E_WARNING, "%s", sentence);
+}
+
+/* The domain part of an address, or NULL. */
+static const char *smtp_mail_domain(const char *addr)
+{
+	const char *at = addr ? strrchr(addr, '@') : NULL;
+	return at && at[1] ? at + 1 : NULL;
+}
+
+/* php_mail() with SMTP as the transport. Returns true when the server accepted the message for
+ * at least one recipient. */
+static bool smtp_mail_send(const char *to, const char *subject, const char *message,
+                           const char *headers, const char *extra_cmd)
+{
+	const char *hdr = headers;
+	char *ahdr = NULL;
+	const char *line_sep = "\r\n";
+	smart_str raw = {0};
+	char *sender_arg = NULL, *secret = NULL;
+	const char *envelope_from = NULL;
+	smtp_config cfg;
+	smtp_message_input in;
+	smtp_message msg;
+	smtp_result res;
+	char err[512];
+	bool ok = false;
+	size_t i;
+
+	smtp_mail_log(to, hdr, subject);
+	if (EG(exception)) {
+		return false;
+	}
+#if PHP_VERSION_ID >= 80200
+	if (PG(mail_mixed_lf_and_crlf)) {
+		line_sep = "\n";
+	}
+#endif
+	if (PG(mail_x_header)) {
+		const char *file = zend_get_executed_filename();
+		zend_string *base = php_basename(file, strlen(file), NULL, 0);
+		if (headers != NULL && *headers) {
+			spprintf(&ahdr, 0, "X-PHP-Originating-Script: " ZEND_LONG_FMT ":%s%s%s",
+				smtp_mail_script_uid(), ZSTR_VAL(base), line_sep, headers);
+		} else {
+			spprintf(&ahdr, 0, "X-PHP-Originating-Script: " ZEND_LONG_FMT ":%s",
+				smtp_mail_script_uid(), ZSTR_VAL(base));
+		}
+		hdr = ahdr;
+		zend_string_release_ex(base, 0);
+	}
+	if (hdr && smtp_mail_multiple_crlf(hdr)) {
+		php_error_docref(NULL, E_WARNING, "Multiple or malformed newlines found in additional_header");
+		goto out;
+	}
+
+	/* Envelope sender: -f, then smtp.from, then sendmail_from, then the From: header. */
+	if (smtp_sendmail_args_sender(extra_cmd, &sender_arg, err, sizeof(err)) != 0) {
+		smtp_mail_fail_early(SMTP_STAGE_MAIL, err);
+		goto out;
+	}
+	if (sender_arg) {
+		envelope_from = sender_arg;
+	} else if (SMTP_G(from) && *SMTP_G(from)) {
+		envelope_from = SMTP_G(from);
+	} else if (INI_STR("sendmail_from") && *INI_STR("sendmail_from")) {
+		envelope_from = INI_STR("sendmail_from");
+	}
+
+	/* Exactly what mail() writes to sendmail. */
+	smart_str_appends(&raw, "To: ");
+	smart_str_appends(&raw, to);
+	smart_str_appends(&raw, line_sep);
+	smart_str_appends(&raw, "Subject: ");
+	smart_str_appends(&raw, subject);
+	smart_str_appends(&raw, line_sep);
+	if (hdr) {
+		smart_str_appends(&raw, hdr);
+		smart_str_appends(&raw, line_sep);
+	}
+	smart_str_appends(&raw, line_sep);
+	smart_str_appends(&raw, message);
+	smart_str_appends(&raw, line_sep);
+	smart_str_0(&raw);
+
+	memset(&in, 0, sizeof(in));
+	in.raw = ZSTR_VAL(raw.s);
+	in.raw_len = ZSTR_LEN(raw.s);
+	in.envelope_from = envelope_from;
+	in.from_addr = (SMTP_G(from) && *SMTP_G(from)) ? SMTP_G(from) : NULL;
+	in.from_name = SMTP_G(from_name);
+	in.force_from = SMTP_G(force_from);
+	in.msgid_domain = (SMTP_G(helo) && *SMTP_G(helo)) ? SMTP_G(helo) : smtp_mail_domain(envelope_from);
+	in.now = time(NULL);
+
+	smtp_message_init(&msg);
+	if (smtp_message_prepare(&in, &msg, err, sizeof(err)) != 0) {
+		smtp_message_free(&msg);
+		smtp_mail_fail_early(SMTP_STAGE_MAIL, err);
+		goto out;
+	}
+
+	if (smtp_ini_config(&cfg, &secret, err, sizeof(err)) != SUCCESS) {
+		smtp_message_free(&msg);
+		smtp_mail_fail_early(SMTP_STAGE_AUTH, err);
+		goto out;
+	}
+
+	smtp_result_init(&res);
+	smtp_submit(&cfg, &msg, &res);
+	smtp_ini_secret_free(&secret);
+	smtp_message_free(&msg);
+
+	if (res.ok) {
+		bool partial = false;
+		ok = true;
+		for (i = 0; i < res.rcpt_count; i++) {
+			const smtp_rcpt_result *r = &res.rcpts[i];
+			if (r->code < 200 || r->code >= 300) {
+				partial = true;
+				char *text = estrdup(r->message ? r->message : "");
+				char *p;
+				for (p = text; (p = strpbrk(p, "\r\n")); ) {
+					*p = ' ';
+				}
+				php_error_docref(NULL, E_WARNING, "SMTP RCPT TO <%s> refused: %d%s%s%s%s",
+					r->address, r->code, r->enhanced[0] ? " " : "", r->enhanced, *text ? " " : "", text);
+				efree(text);
+			}
+		}
+		if (partial) {
+			smtp_mail_remember(&res);
+		}
+	} else {
+		php_error_docref(NULL, E_WARNING, "%s", res.error ? res.error : "SMTP submission failed");
+		smtp_mail_remember(&res);
+	}
+	smtp_result_free(&res);
+
+out:
+	smart_str_free(&raw);
+	free(sender_arg);
+	if (ahdr) {
+		efree(ahdr);
+	}
+	return ok;
+}
+
+/* {{{ mail() */
+static PHP_FUNCTION(smtp_mail)
+{
+	char *to = NULL, *message = NULL, *subject = NULL;
+	zend_string *extra_cmd = NULL, *headers_str = NULL;
+	HashTable *headers_ht = NULL;
+	size_t to_len, message_len, subject_len;
+	char *force_extra_parameters = INI_STR("mail.force_extra_parameters");
+	char *to_r, *subject_r;
+
+	if (!SMTP_G(host) || !*SMTP_G(host)) {
+		smtp_orig_mail_handler(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+		return;
+	}
+
+	ZEND_PARSE_PARAMETERS_START(3, 5)
+		Z_PARAM_PATH(to, to_len)
+		Z_PARAM_PATH(subject, subject_len)
+		Z_PARAM_PATH(message, message_len)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT_OR_STR(headers_ht, headers_str)
+		Z_PARAM_PATH_STR(extra_cmd)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (headers_str) {
+		if (strlen(ZSTR_VAL(headers_str)) != ZSTR_LEN(headers_str)) {
+			zend_argument_value_error(4, "must not contain any null bytes");
+			RETURN_THROWS();
+		}
+		headers_str = php_trim(headers_str, NULL, 0, 2);
+	} else if (headers_ht) {
+		headers_str = php_mail_build_headers(headers_ht);
+		if (EG(exception)) {
+			RETURN_THROWS();
+		}
+	}
+
+	to_r = smtp_mail_clean_field(to, to_len);
+	subject_r = smtp_mail_clean_field(subject, subject_len);
+
+	if (force_extra_parameters) {
+		extra_cmd = php_escape_shell_cmd(force_extra_parameters);
+	} else if (extra_cmd) {
+		extra_cmd = php_escape_shell_cmd(ZSTR_VAL(extra_cmd));
+	}
+
+	RETVAL_BOOL(smtp_mail_send(to_r, subject_r, message,
+		headers_str && ZSTR_LEN(headers_str) ? ZSTR_VAL(headers_str) : NULL,
+		extra_cmd ? ZSTR_VAL(extra_cmd) : NULL));
+
+	if (headers_str) {
+		zend_string_release_ex(headers_str, 0);
+	}
+	if (extra_cmd) {
+		zend_string_release_ex(extra_cmd, 0);
+	}
+	efree(to_r);
+	efree(subject_r);
+}
+/* }}} */
+
+void smtp_mail_install(void)
+{
+	zend_function *fn = zend_hash_str_find_ptr(CG(function_table), "mail", sizeof("mail") - 1);
+	if (fn && fn->type == ZEND_INTERNAL_FUNCTION && smtp_orig_mail_handler == NULL) {
+		smtp_orig_mail_handler = fn->internal_function.handler;
+		fn->internal_function.handler = ZEND_FN(smtp_mail);
+	}
+}
+
+void smtp_mail_uninstall(void)
+{
+	zend_function *fn = zend_hash_str_find_ptr(CG(function_table), "mail", sizeof("mail") - 1);
+	if (fn && fn->type == ZEND_INTERNAL_FUNCTION && smtp_orig_mail_handler
+			&& fn->internal_function.handler == ZEND_FN(smtp_mail)) {
+		fn->internal_function.handler = smtp_orig_mail_handler;
+	}
+	smtp_orig_mail_handler = NULL;
+}

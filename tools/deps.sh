@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what building and testing need on Debian 12 (as root). Idempotent and quiet when
+# everything is already there.
+set -euo pipefail
+pkgs=(php8.2-dev php8.2-cli php-pear libssl-dev openssl pkg-config make gcc
+      postfix sasl2-bin libsasl2-modules swaks python3 valgrind clang libclang-rt-14-dev)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	# Postfix must not try to configure itself for the internet; the tests configure their own.
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+	apt-get update -qq
+	apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the .phpt suite (php_tests/) against the built module with PHP's run-tests.php, keeping its
+# output files out of the tree. Prints run-tests' summary and a line "phpt: N passed, N failed".
+#   --valgrind   run every test under valgrind (run-tests -m) and fail on any leak or error
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+runner=run-tests.php
+[ -f "$runner" ] || runner=$(ls /usr/lib/php/*/build/run-tests.php | tail -n 1)
+tmp="$top/.build/phpt"; rm -rf "$tmp"; mkdir -p "$tmp"
+args=(-q --show-diff -d "extension=$top/modules/smtp.so" --temp-source "$top/php_tests" --temp-target "$tmp")
+jobs=-j2
+if [ "${1:-}" = "--valgrind" ]; then args+=(-m); jobs=-j2; fi
+export TEST_PHP_EXECUTABLE=${TEST_PHP_EXECUTABLE:-$(command -v php)}
+export NO_INTERACTION=1 REPORT_EXIT_STATUS=1
+php "$runner" $jobs "${args[@]}" php_tests 2>&1 | tee "$tmp/summary.txt"
+rc=${PIPESTATUS[0]}
+p=$(sed -nE 's/^Tests passed +: +([0-9]+).*/\1/p' "$tmp/summary.txt" | tail -n 1)
+f=$(sed -nE 's/^Tests failed +: +([0-9]+).*/\1/p' "$tmp/summary.txt" | tail -n 1)
+l=$(sed -nE 's/^Tests leaked +: +([0-9]+).*/\1/p' "$tmp/summary.txt" | tail -n 1)
+b=$(sed -nE 's/^Tests borked +: +([0-9]+).*/\1/p' "$tmp/summary.txt" | tail -n 1)
+w=$(sed -nE 's/^Tests warned +: +([0-9]+).*/\1/p' "$tmp/summary.txt" | tail -n 1)
+total_fail=$(( ${f:-0} + ${l:-0} + ${b:-0} + ${w:-0} ))
+[ -n "$p" ] || total_fail=$((total_fail + 1))
+echo "phpt: ${p:-0} passed, $total_fail failed"
+[ "$rc" -eq 0 ] && [ "$total_fail" -eq 0 ]

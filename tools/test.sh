@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test of the project: C unit tests (ASan/UBSan), the .phpt suite against the project's
+# test SMTP server, the same suite under valgrind, the interop tests against a real Postfix, the
+# drop-in comparison with stock mail() + Postfix's sendmail, and the fuzzers for a short while.
+# Ends with one line "all: N passed, N failed"; exits non-zero if anything failed.
+#   SMTP_TEST_QUICK=1  skips the valgrind pass and the fuzzers
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+logs="$top/.build/test-logs"; mkdir -p "$logs"
+passed=0; failed=0; failures=()
+
+count() {  # stage name, log file: adds the stage's "N passed, N failed" (last one) to the totals
+	local name=$1 log=$2 rc=$3 line p f
+	line=$(grep -aE '(^|: )[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "== $name: no result line (exit $rc), see $log"; failed=$((failed + 1)); failures+=("$name"); return
+	fi
+	p=$(printf '%s' "$line" | sed -E 's/.*(^|[^0-9])([0-9]+) passed.*/\2/')
+	f=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	passed=$((passed + p)); failed=$((failed + f))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
+	{ [ "$f" -ne 0 ] || [ "$rc" -ne 0 ]; } && failures+=("$name")
+	echo "== $name: $p passed, $f failed"
+}
+
+stage() {  # name, command...: runs it, showing its output, and counts its result
+	local name=$1; shift
+	local log="$logs/$name.log"
+	echo "== $name: $*"
+	"$@" 2>&1 | tee "$log"
+	count "$name" "$log" "${PIPESTATUS[0]}"
+}
+
+bash tools/deps.sh || { echo "dependency installation failed"; exit 1; }
+tools/build.sh || { echo "build failed"; echo "all: 0 passed, 1 failed"; exit 1; }
+
+stage unit php_tests/unit/run.sh
+stage phpt bash tools/run-phpt.sh
+[ -x php_tests/interop/interop.bash ] && stage interop php_tests/interop/interop.bash
+[ -x php_tests/interop/dropin.bash ] && stage dropin php_tests/interop/dropin.bash
+if [ -z "${SMTP_TEST_QUICK:-}" ]; then
+	stage phpt-valgrind bash tools/run-phpt.sh --valgrind
+	[ -x php_tests/fuzz/run.bash ] && stage fuzz php_tests/fuzz/run.bash
+fi
+
+echo
+[ ${#failures[@]} -eq 0 ] || echo "failed stages: ${failures[*]} (logs in $logs)"
+echo "all: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
