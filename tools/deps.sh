@@ -2,8 +2,12 @@
 # Installs what building and testing need on Debian 12 (as root). Idempotent and quiet when
 # everything is already there.
 set -euo pipefail
-pkgs=(php8.2-dev php8.2-cli php-pear libssl-dev openssl pkg-config make gcc
-      postfix sasl2-bin libsasl2-modules swaks python3 valgrind clang libclang-rt-14-dev)
+#   tools/deps.sh          everything the full test run needs
+#   tools/deps.sh build    only what building and the demo need
+pkgs=(php8.2-dev php8.2-cli libssl-dev openssl pkg-config make gcc python3)
+if [ "${1:-}" != "build" ]; then
+	pkgs+=(php-pear postfix sasl2-bin libsasl2-modules swaks valgrind clang libclang-rt-14-dev)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
