@@ -2,6 +2,8 @@
 #ifndef SMTP_CORE_CONFIG_H
 #define SMTP_CORE_CONFIG_H
 
+#include <stddef.h>
+
 typedef enum {
 	SMTP_ENC_AUTO = 0,  /* ssl on port 465, else STARTTLS when offered; required when credentials are set */
 	SMTP_ENC_TLS,       /* STARTTLS, required */
