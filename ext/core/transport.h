@@ -48,6 +48,10 @@ smtp_io_status smtp_conn_read_reply(smtp_conn *c, smtp_reply *r, int64_t deadlin
 /* Bytes received and not yet consumed by a reply (used to reject data after STARTTLS's 220). */
 size_t smtp_conn_pending(const smtp_conn *c);
 
+/* The raw bytes of the reply last returned by smtp_conn_read_reply (for the transcript);
+ * *len = 0 before the first reply. Valid until the next read on the connection. */
+const char *smtp_conn_last_reply_raw(const smtp_conn *c, size_t *len);
+
 const char *smtp_conn_address(const smtp_conn *c);   /* numeric peer address */
 int  smtp_conn_is_tls(const smtp_conn *c);
 /* TLS details after smtp_conn_start_tls (empty strings / NULL before). */
