@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Interop tests: the extension's mail() against a real Postfix submission server (postfix.bash):
+# 127.0.0.1:10587 STARTTLS + SASL and 127.0.0.1:10465 implicit TLS + SASL, certificate verified with
+# the test CA, messages checked byte for byte at the capture sink Postfix relays to.
+#   php_tests/interop/interop.bash          (INTEROP_KEEP=1 keeps the run directory)
+# Prints one line per check and "N passed, N failed"; exits non-zero on any failure.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+php=${PHP:-php}
+rundir=$(mktemp -d /tmp/smtp-interop.XXXXXX)
+chmod 755 "$rundir"
+
+cleanup() {
+	"$here/postfix.bash" stop "$rundir/pf" >/dev/null 2>&1 || echo "warning: postfix.bash stop failed" >&2
+}
+trap cleanup EXIT
+
+so=$top/modules/smtp.so
+if [ ! -f "$so" ]; then
+	echo "modules/smtp.so missing; building it"
+	"$top/tools/build.sh" >/dev/null 2>&1 || true
+fi
+if [ ! -f "$so" ]; then
+	echo "FAIL extension not built ($so missing; tools/build.sh failed)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+if ! "$here/postfix.bash" start "$rundir/pf"; then
+	echo "FAIL could not start Postfix and the capture sink (see $rundir/pf)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+"$php" -d "extension=$so" -d sendmail_path=/bin/false "$here/interop_check.inc" "$rundir/pf"
+rc=$?
+if [ $rc -ne 0 ] || [ -n "${INTEROP_KEEP:-}" ]; then
+	echo "(run directory kept: $rundir; Postfix log: $rundir/pf/maillog)"
+else
+	trap - EXIT
+	cleanup
+	rm -rf "$rundir"
+fi
+exit $rc
