@@ -1301,9 +1301,25 @@ int smtp_session_send(smtp_session *s, const smtp_message *msg)
 		return -1;
 	}
 	if (s->sends++ > 0) {
-		/* a later message on the same connection is a new attempt with a budget of its own */
+		/* A later message on the same connection is a new attempt: a budget of its own, and its
+		 * outcome replaces the previous message's (the transcript goes on). */
 		int timeout = s->cfg->timeout_ms > 0 ? s->cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
+		smtp_result *r = s->res;
+		size_t i;
 		s->deadline = smtp_now_ms() + timeout;
+		free(r->error);
+		free(r->hint);
+		free(r->message);
+		r->error = r->hint = r->message = NULL;
+		r->code = 0;
+		r->enhanced[0] = '\0';
+		for (i = 0; i < r->rcpt_count; i++) {
+			free(r->rcpts[i].address);
+			free(r->rcpts[i].message);
+		}
+		free(r->rcpts);
+		r->rcpts = NULL;
+		r->rcpt_count = 0;
 	}
 	s->dl = s->deadline;
 	s->res->ok = 0;
