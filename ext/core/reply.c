@@ -102,7 +102,8 @@ int smtp_reply_parse(const char *buf, size_t len, size_t *consumed, smtp_reply *
 				reply_err(err, errlen, "NUL byte in the server's reply", line, scan);
 				return -1;
 			}
-			if (!prefix_ok(line, scan, 0)) {
+			/* a final CR may be the first half of the line's CRLF */
+			if (!prefix_ok(line, (scan > 0 && line[scan - 1] == '\r') ? scan - 1 : scan, 0)) {
 				reply_err(err, errlen, "Malformed reply from the server", line, scan);
 				return -1;
 			}

@@ -131,6 +131,9 @@ static void test_partial_and_pipelined(void)
 	CHECK(P("250") == 0);
 	CHECK(P("250 O") == 0);
 	CHECK(P("250 OK\r") == 0);
+	CHECK(P("250\r") == 0);                  /* the CR of "250\r\n" */
+	CHECK(P("250-a\r\n250\r") == 0);
+	CHECK(P("250\rX") == -1);
 	CHECK(P("250-PIPELINING\r\n") == 0);
 	CHECK(P("250-PIPELINING\r\n250") == 0);
 	CHECK(P("250-PIPELINING\r\n250 SIZE") == 0);
