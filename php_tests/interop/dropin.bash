@@ -10,6 +10,7 @@
 #   DROPIN_KEEP=1 ...                        keep the run directory (default: removed on success)
 # Prints one PASS/FAIL line per case and "N passed, N failed"; exits non-zero on any failure.
 #
+# smtp.encryption is given as "none" in quotes: unquoted, PHP's ini parser turns the word none into "".
 # The extension run sets smtp.from=root@mx.test.localhost and smtp.from_name=root. Stock sendmail
 # submits as the Unix user running PHP (root here: envelope sender root@$myorigin, and a From:
 # "root <...>" made from the passwd full name when the message has none); smtp.from/smtp.from_name
@@ -66,7 +67,7 @@ if [ -n "${DROPIN_STOCK_ONLY:-}" ]; then
 	exit 0
 fi
 
-so=$top/modules/smtp.so
+so=${SMTP_SO:-$top/modules/smtp.so}
 if [ ! -f "$so" ]; then
 	echo "modules/smtp.so missing; building it"
 	"$top/tools/build.sh" >/dev/null 2>&1 || true
@@ -76,7 +77,7 @@ fi
 echo "== extension mail() -> sink (127.0.0.1:2525, no TLS)"
 unset MAIL_CONFIG
 "$php" "$here/dropin_run.inc" "$out/ext" "$sink" 30 \
-	"$php" -d "extension=$so" -d smtp.host=127.0.0.1 -d smtp.port=2525 -d smtp.encryption=none \
+	"$php" -d "extension=$so" -d smtp.host=127.0.0.1 -d smtp.port=2525 -d 'smtp.encryption="none"' \
 	-d smtp.from=root@mx.test.localhost -d smtp.from_name=root -d smtp.timeout=30 \
 	-d sendmail_path=/bin/false ||
 	echo "(some extension runs failed; the comparison shows which)"

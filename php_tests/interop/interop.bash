@@ -16,7 +16,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-so=$top/modules/smtp.so
+so=${SMTP_SO:-$top/modules/smtp.so}
 if [ ! -f "$so" ]; then
 	echo "modules/smtp.so missing; building it"
 	"$top/tools/build.sh" >/dev/null 2>&1 || true
