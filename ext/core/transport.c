@@ -490,7 +490,7 @@ static smtp_io_status tls_failure(smtp_conn *c, int sslerr, const char *what, ch
 		ERR_clear_error();
 		return SMTP_IO_CLOSED;
 	}
-	seterr(err, errlen, "TLS error during the %s: %s", what, reason ? reason : "unknown error");
+	seterr(err, errlen, "%s error: %s", what, reason ? reason : "unknown error");
 	ERR_clear_error();
 	return SMTP_IO_ERROR;
 }
