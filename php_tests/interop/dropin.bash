@@ -86,6 +86,8 @@ echo "== comparison"
 "$php" "$here/dropin_compare.inc" "$out"
 rc=$?
 if [ $rc -ne 0 ] || [ -n "${DROPIN_KEEP:-}" ]; then
+	# keep the evidence, but not the 8 MB copies (unless asked to keep everything)
+	[ -n "${DROPIN_KEEP:-}" ] || find "$out" -name '*.eml' -size +1M -delete
 	echo "(run directory kept: $rundir)"
 else
 	trap - EXIT
