@@ -100,6 +100,60 @@ static int put_crlf(smtp_buf *b, const char *p, size_t n)
 	return smtp_buf_append(b, p + run, n - run);
 }
 
+#define MAX_WIRE_LINE 998   /* RFC 5322 2.1.1, RFC 5321 4.5.3.1.6: octets per line, CRLF excluded */
+
+static int is_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Appends one header line (no line ending in p[0..n)) and CRLF. A line longer than 998 octets
+ * is folded: CRLF is put before white space so that unfolding gives the line back unchanged;
+ * where a stretch of 998 octets has no white space to fold at, it is broken after 998 octets
+ * with CRLF SP (what Postfix's SMTP client does). */
+static int put_header_line(smtp_buf *b, const char *p, size_t n)
+{
+	size_t s = 0;
+	int inserted = 0;   /* the current output line starts with a SP we added */
+
+	while (n - s + (size_t)inserted > MAX_WIRE_LINE) {
+		size_t budget = MAX_WIRE_LINE - (size_t)inserted, k, fold = 0;
+		/* the last WSP within the budget that follows a non-WSP octet; folded lines stay at
+		 * most 997 octets so that they cannot be mistaken for a 998-octet break */
+		for (k = s + budget - 1; k > s; k--) {
+			if (is_wsp(p[k]) && !is_wsp(p[k - 1])) { fold = k; break; }
+		}
+		if (fold > s) {
+			if (smtp_buf_append(b, p + s, fold - s) != 0 || smtp_buf_append(b, "\r\n", 2) != 0) return -1;
+			s = fold;
+			inserted = 0;
+		} else {
+			if (smtp_buf_append(b, p + s, budget) != 0 || smtp_buf_append(b, "\r\n ", 3) != 0) return -1;
+			s += budget;
+			inserted = 1;
+		}
+	}
+	if (smtp_buf_append(b, p + s, n - s) != 0) return -1;
+	return smtp_buf_append(b, "\r\n", 2);
+}
+
+/* Appends header text p[0..n) line by line (any line ending), each through put_header_line. */
+static int put_header_text(smtp_buf *b, const char *p, size_t n)
+{
+	size_t i = 0, ls = 0;
+	while (i < n) {
+		if (p[i] == '\r' || p[i] == '\n') {
+			if (put_header_line(b, p + ls, i - ls) != 0) return -1;
+			i += (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n') ? 2 : 1;
+			ls = i;
+		} else {
+			i++;
+		}
+	}
+	if (ls < n && put_header_line(b, p + ls, n - ls) != 0) return -1;
+	return 0;
+}
+
 /* Does the line raw[ls..le) start a header field ("Name:" or the obsolete "Name :")?
  * Returns the offset of the ':' or 0. */
 static size_t header_colon(const char *raw, size_t ls, size_t le)
@@ -463,15 +517,12 @@ int smtp_message_prepare(const smtp_message_input *in, smtp_message *out, char *
 		if (f->kind == F_BCC || f->kind == F_RESENT_BCC) continue;
 		if (f->kind == F_FROM && replace_from) {
 			if (from_hdr.len > 0) {
-				if (smtp_buf_append(&out->data, from_hdr.data, from_hdr.len) != 0) goto oom;
+				if (put_header_text(&out->data, from_hdr.data, from_hdr.len) != 0) goto oom;
 				from_hdr.len = 0;   /* once, in place of the first From: */
 			}
 			continue;
 		}
-		if (put_crlf(&out->data, raw + f->start, f->end - f->start) != 0) goto oom;
-		if (raw[f->end - 1] != '\n' && raw[f->end - 1] != '\r') {   /* the input's last line */
-			if (smtp_buf_append(&out->data, "\r\n", 2) != 0) goto oom;
-		}
+		if (put_header_text(&out->data, raw + f->start, f->end - f->start) != 0) goto oom;
 	}
 	if (!has_msgid) {
 		const char *dom = in->msgid_domain;
@@ -487,7 +538,7 @@ int smtp_message_prepare(const smtp_message_input *in, smtp_message *out, char *
 		if (smtp_buf_printf(&out->data, "Date: %s\r\n", date) != 0) goto oom;
 	}
 	if (!has_from && from_hdr.len > 0) {
-		if (smtp_buf_append(&out->data, from_hdr.data, from_hdr.len) != 0) goto oom;
+		if (put_header_text(&out->data, from_hdr.data, from_hdr.len) != 0) goto oom;
 	}
 	if (smtp_buf_append(&out->data, "\r\n", 2) != 0) goto oom;
 	if (body < len) {

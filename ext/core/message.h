@@ -42,7 +42,10 @@ typedef struct {
 	smtp_strlist rcpts;       /* envelope recipients: To, Cc and Bcc of the headers, in order, each once */
 	smtp_buf     data;        /* the message as it must be transmitted, before dot-stuffing:
 	                           * header fields (Bcc removed; Date and Message-ID added when missing),
-	                           * CRLF, body; every line ending CRLF, no bare CR or LF, ends in CRLF */
+	                           * CRLF, body; every line ending CRLF, no bare CR or LF, ends in CRLF.
+	                           * Header lines are kept byte for byte, except that one longer than 998
+	                           * octets is folded before white space (or, with no white space to fold
+	                           * at, broken after 998 octets with CRLF SP, as Postfix does) */
 	int          eight_bit;   /* some byte >= 0x80 in the data (use BODY=8BITMIME when offered) */
 	int          utf8_addrs;  /* some envelope address needs SMTPUTF8 */
 } smtp_message;

@@ -2,8 +2,9 @@
  * The first byte chooses the options (envelope sender given / null / from the From: header,
  * from_addr and from_name, force_from); the rest is the stream mail() would write.
  * Beyond "no crash": prepared data has nothing but CRLF line endings and ends in CRLF, no Bcc
- * field survives in the header section, there is at least one recipient and a sender, and the
- * dot-stuffed form contains the end-of-data sequence only at its end. */
+ * field survives in the header section, no header line is over 998 octets, there is at least one
+ * recipient and a sender, and the dot-stuffed form contains the end-of-data sequence only at its
+ * end. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ static void check_data(const smtp_message *m)
 	for (i = 0; i < n && in_header; i++) {
 		if (d[i] != '\n') continue;
 		if (i - ls == 1) { in_header = 0; break; }   /* the empty line */
+		if (i - ls - 1 > 998) abort();                /* header lines are folded to 998 octets */
 		if (i - ls >= 4 && lower(d[ls]) == 'b' && lower(d[ls + 1]) == 'c' && lower(d[ls + 2]) == 'c') {
 			size_t k = ls + 3;
 			while (k < i && (d[k] == ' ' || d[k] == '\t')) k++;

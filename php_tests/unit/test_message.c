@@ -215,6 +215,126 @@ static void test_verbatim_headers(void)
 	              "MESSAGE-ID: <given@x.org>\r\nFrom: f@x.org\r\n\r\nb\r\n", M.data.len) == 0);
 }
 
+/* the longest line of the data, CRLF excluded */
+static size_t longest_line(void)
+{
+	size_t i, ls = 0, max = 0;
+	for (i = 0; i + 1 < M.data.len; i++) {
+		if (M.data.data[i] == '\r' && M.data.data[i + 1] == '\n') {
+			if (i - ls > max) max = i - ls;
+			ls = i + 2;
+		}
+	}
+	return max;
+}
+
+/* The field that starts with `prefix` in the header section, with "\r\n" before WSP removed and
+ * with undo_break, the SP after a Postfix-style break (a 998-octet line) removed too. */
+static char *field_unfolded(const char *prefix, int undo_break)
+{
+	static char out[200000];
+	const char *h = M.data.data, *p, *end;
+	size_t k = 0;
+	p = strstr(h, prefix);
+	if (p == NULL) return NULL;
+	end = p;
+	for (;;) {
+		end = strstr(end, "\r\n");
+		if (end == NULL) return NULL;
+		if (end[2] != ' ' && end[2] != '\t') break;
+		end += 2;
+	}
+	{
+		const char *ls = p;
+		while (p < end && k < sizeof out - 1) {
+			if (p[0] == '\r' && p[1] == '\n') {
+				/* a Postfix-style break: a line of exactly 998 octets, then CRLF SP */
+				int brk = undo_break && p - ls == 998 && p[2] == ' ';
+				p += 2;
+				ls = p;
+				if (brk) p++;
+				continue;
+			}
+			out[k++] = *p++;
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+static void test_long_header_lines(void)
+{
+	char *raw = malloc(300000), *val = malloc(200000);
+	size_t k, i;
+
+	/* 150 words on one line: folded before white space, nothing changed by unfolding */
+	k = 0;
+	for (i = 0; i < 150; i++) k += (size_t)sprintf(val + k, "%sabcdefg", i ? " " : "");
+	sprintf(raw, "To: a@x.org\r\nSubject: s\r\nX-Long: %s\r\n\r\nbody\r\n", val);
+	CHECK(prep(raw, "s@y.org") == 0);
+	CHECK(longest_line() <= 998);
+	CHECK(count_str(headers_of(), "\r\n ") >= 1);
+	{
+		char want[2000];
+		snprintf(want, sizeof want, "X-Long: %s", val);
+		CHECK_STR(field_unfolded("X-Long:", 0), want);
+	}
+	CHECK(crlf_only(M.data.data, M.data.len));
+
+	/* exactly 998 octets: unchanged; 999: folded */
+	memset(val, 'v', 998);
+	memcpy(val, "X-Edge:", 7);
+	for (i = 10; i < 998; i += 10) val[i] = ' ';
+	val[998] = '\0';
+	sprintf(raw, "To: a@x.org\r\n%s\r\n\r\nb\r\n", val);
+	CHECK(prep(raw, "s@y.org") == 0);
+	CHECK(strstr(M.data.data, val) != NULL);
+	CHECK(longest_line() == 998);
+	val[998] = 'w';
+	val[999] = '\0';
+	sprintf(raw, "To: a@x.org\r\n%s\r\n\r\nb\r\n", val);
+	CHECK(prep(raw, "s@y.org") == 0);
+	CHECK(longest_line() <= 997);
+	CHECK_STR(field_unfolded("X-Edge:", 0), val);
+
+	/* one 1500-octet word: broken after 998 octets with CRLF SP */
+	memset(val, 'W', 1500);
+	val[1500] = '\0';
+	sprintf(raw, "To: a@x.org\r\nX-Word: %s\r\n\r\nb\r\n", val);
+	CHECK(prep(raw, "s@y.org") == 0);
+	CHECK(longest_line() == 998);
+	{
+		char want[1600];
+		snprintf(want, sizeof want, "X-Word: %s", val);
+		CHECK_STR(field_unfolded("X-Word:", 1), want);
+	}
+	/* 5000 octets of one word: every piece at most 998 octets */
+	memset(val, 'Z', 5000);
+	val[5000] = '\0';
+	sprintf(raw, "To: a@x.org\r\nX-Word: %s\r\n\r\nb\r\n", val);
+	CHECK(prep(raw, "s@y.org") == 0);
+	CHECK(longest_line() == 998);
+	CHECK(strlen(field_unfolded("X-Word:", 1)) == 5008);
+
+	/* a long To: on one line: folded, every recipient still found, unfolding restores it */
+	k = (size_t)sprintf(raw, "To: ");
+	for (i = 0; i < 120; i++) k += (size_t)sprintf(raw + k, "%s\"User, %zu\" <user%zu@example.org>", i ? ", " : "", i, i);
+	raw[k] = '\0';
+	strcpy(val, raw);
+	strcpy(raw + k, "\r\nSubject: s\r\n\r\nb\r\n");
+	CHECK(prep(raw, "s@y.org") == 0);
+	CHECK(M.rcpts.count == 120);
+	CHECK(longest_line() <= 998);
+	CHECK_STR(field_unfolded("To:", 0), val);
+	/* continuation lines that are too long are folded too, white-space-only lines are not made */
+	sprintf(raw, "To: a@x.org\r\nX-C: short\r\n%*s\r\n\r\nb\r\n", 1200, "tail");
+	CHECK(prep(raw, "s@y.org") == 0);
+	CHECK(longest_line() == 998);
+	CHECK(strstr(M.data.data, "\r\n \r\n") == NULL);
+	free(raw);
+	free(val);
+}
+
 static void test_line_endings(void)
 {
 	CHECK(prep("To: a@x.org\r\nSubject: s\r\n\r\nlf\ncrlf\r\ncr\rmixed\r\r\nend", "s@y.org") == 0);
@@ -570,6 +690,7 @@ static void run_tests(void)
 	test_recipients();
 	test_verbatim_headers();
 	test_line_endings();
+	test_long_header_lines();
 	test_from_rules();
 	test_msgid_unique();
 	test_flags();
