@@ -43,7 +43,9 @@ DEMO_SMTP_PASSWORD=app-password-1234 php -d extension="$top/modules/smtp.so" \
 	"$run/send.php" </dev/null
 echo
 echo "== session transcript (as the server saw it; AUTH payload masked here, the client never logs it)"
-sed -E 's/(AUTH [A-Z0-9-]+ ).*/\1********/' "$run/transcript.log"
+# The server logs everything it reads; mask what the client sent after a 334 and any AUTH initial response.
+awk '{ if (after334 && $0 ~ / C: /) sub(/ C: .*/, " C: ********"); after334 = ($0 ~ / S: 334/); print }' "$run/transcript.log" \
+	| sed -E 's/( C: AUTH [A-Za-z0-9-]+) .+$/\1 ********/'
 echo
 echo "== envelope"
 cat "$run/mail/"*.json; echo
