@@ -191,6 +191,7 @@ static void play(int fd, const step *script, const char *cert, const char *key)
 			if (SSL_accept(c_ssl) != 1) {
 				if (st->op == 't') {
 					SSL_free(c_ssl);
+					SSL_CTX_free(ctx);
 					c_ssl = NULL;
 					close(fd);
 					return;   /* expected: the client refused us */
@@ -223,7 +224,10 @@ static void play(int fd, const step *script, const char *cert, const char *key)
 	}
 	if (c_ssl) {
 		SSL_shutdown(c_ssl);
+		SSL_free(c_ssl);
+		c_ssl = NULL;
 	}
+	SSL_CTX_free(ctx);
 	close(fd);
 }
 
