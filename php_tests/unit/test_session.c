@@ -30,6 +30,7 @@ typedef struct {
 #define LINE(x)    { 'L', x }   /* read one line; it must be exactly x */
 #define BATCH(x)   { 'B', x }   /* one recv must bring exactly x (a pipelined group, or one command alone) */
 #define DATA(x)    { 'D', x }   /* read the message up to CRLF.CRLF; it must be exactly x (NULL: anything) */
+#define DATA_LEN(n) { 'd', n }  /* read the message up to CRLF.CRLF, discarding it; it must be n bytes */
 #define CLOSE      { 'C', NULL } /* close the connection (and end the script) */
 #define EXPECT_EOF { 'F', NULL } /* the client must close without sending anything more */
 #define SLEEP(ms)  { 'W', ms }
@@ -185,6 +186,37 @@ static void play(int fd, const step *script)
 					_exit(5);
 				}
 				consume(n);
+			}
+			break;
+		}
+		case 'd': {
+			size_t total = 0, want = (size_t)atol(st->arg);
+			for (;;) {
+				char *hit = NULL;
+				size_t i;
+				for (i = 0; i + 5 <= rlen; i++) {
+					if (memcmp(rbuf + i, "\r\n.\r\n", 5) == 0) {
+						hit = rbuf + i;
+						break;
+					}
+				}
+				if (hit) {
+					size_t n = (size_t)(hit - rbuf) + 5;
+					total += n;
+					consume(n);
+					break;
+				}
+				if (rlen > 4) {   /* keep a possible partial terminator */
+					total += rlen - 4;
+					consume(rlen - 4);
+				}
+				if (recv_some(fd) == 0) {
+					die("the client closed the connection during the message", NULL);
+				}
+			}
+			if (total != want) {
+				fprintf(stderr, "fake server: message of %zu bytes, %zu expected\n", total, want);
+				_exit(5);
 			}
 			break;
 		}
@@ -1288,6 +1320,123 @@ static void test_transcript_bounds(void)
 	smtp_result_free(&r);
 }
 
+static void test_big_message(void)
+{
+	/* 4 MB with a dot line every 50 lines: written in large buffers, stuffed, intact in size */
+	static char wire_len[32];
+	static step script[] = {
+		GREET, EHLO, SEND("250-fake.example\r\n250-PIPELINING\r\n250 SIZE 52428800\r\n"),
+		EXPECT("MAIL FROM:<a@example.org>"), EXPECT("RCPT TO:<b@example.org>"), EXPECT("DATA"),
+		SEND("250 Ok\r\n250 Ok\r\n354 go\r\n"),
+		DATA_LEN(wire_len), SEND("250 2.0.0 queued\r\n"),
+		QUIT_BYE, END
+	};
+	fake f;
+	smtp_config cfg;
+	smtp_message m;
+	smtp_result r;
+	size_t dots = 0, i;
+	char line[80];
+
+	cfg_init(&cfg, NULL);
+	msg_init(&m, "a@example.org", "b@example.org", NULL, "Subject: big\r\n\r\n");
+	for (i = 0; m.data.len < 4 * 1024 * 1024; i++) {
+		if (i % 50 == 0) {
+			snprintf(line, sizeof(line), ".line %zu starts with a dot\r\n", i);
+			dots++;
+		} else {
+			snprintf(line, sizeof(line), "line %zu of the big message, some padding to make it longer\r\n", i);
+		}
+		smtp_buf_puts(&m.data, line);
+	}
+	snprintf(wire_len, sizeof(wire_len), "%zu", m.data.len + dots + 3);
+	CHECK(fake_start(&f, script) == 0);
+	cfg_init(&cfg, &f);
+	smtp_result_init(&r);
+	CHECK(smtp_submit(&cfg, &m, &r) == 0);
+	CHECK(fake_finish(&f));
+	CHECK(r.ok == 1);
+	CHECK(r.round_trips == 5);
+	smtp_result_free(&r);
+	smtp_message_free(&m);
+}
+
+static void test_auth_xoauth2(void)
+{
+	static const step ok[] = {
+		GREET, EHLO, SEND("250-fake.example\r\n250 AUTH LOGIN PLAIN XOAUTH2\r\n"),
+		LINE("AUTH XOAUTH2 dXNlcj11c2VyQGV4YW1wbGUub3JnAWF1dGg9QmVhcmVyIHlhMjkudG9rZW4BAQ=="),
+		SEND("235 2.7.0 Accepted\r\n"), QUIT_BYE, END
+	};
+	static const step bad[] = {
+		GREET, EHLO, SEND("250-fake.example\r\n250 AUTH LOGIN PLAIN XOAUTH2\r\n"),
+		EXPECT("AUTH XOAUTH2 "),
+		SEND("334 eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==\r\n"),
+		LINE(""), SEND("535-5.7.8 Username and Password not accepted.\r\n535 5.7.8 https://support.google.com/mail/?p=BadCredentials gsmtp\r\n"),
+		QUIT_BYE, END
+	};
+	fake f;
+	smtp_config cfg;
+	smtp_result r;
+
+	CHECK(fake_start(&f, ok) == 0);
+	cfg_init(&cfg, &f);
+	cfg.username = "user@example.org";
+	cfg.password = "ya29.token";
+	cfg.auth = SMTP_AUTH_XOAUTH2;
+	smtp_result_init(&r);
+	CHECK(smtp_check_connection(&cfg, &r) == 0);
+	CHECK(fake_finish(&f));
+	CHECK_STR(r.auth_mech, "XOAUTH2");
+	CHECK(contains(&r.transcript, "C: AUTH XOAUTH2 ********\n"));
+	CHECK(!contains(&r.transcript, "ya29"));
+	smtp_result_free(&r);
+
+	CHECK(fake_start(&f, bad) == 0);
+	cfg_init(&cfg, &f);
+	cfg.username = "user@example.org";
+	cfg.password = "ya29.token";
+	cfg.auth = SMTP_AUTH_XOAUTH2;
+	smtp_result_init(&r);
+	CHECK(smtp_check_connection(&cfg, &r) == -1);
+	CHECK(fake_finish(&f));
+	CHECK(r.stage == SMTP_STAGE_AUTH);
+	CHECK(r.code == 535);
+	CHECK(r.error && strncmp(r.error, "SMTP AUTH XOAUTH2 refused: 535 5.7.8", 36) == 0);
+	smtp_result_free(&r);
+}
+
+/* No smtp.helo: the machine's name (a valid domain) or "localhost". */
+static void test_default_helo(void)
+{
+	static const step script[] = { GREET, EXPECT("EHLO "), CAPS_PIPE, QUIT_BYE, END };
+	fake f;
+	smtp_config cfg;
+	smtp_result r;
+	const char *p, *e;
+
+	CHECK(fake_start(&f, script) == 0);
+	cfg_init(&cfg, &f);
+	cfg.helo = NULL;
+	smtp_result_init(&r);
+	CHECK(smtp_check_connection(&cfg, &r) == 0);
+	CHECK(fake_finish(&f));
+	p = r.transcript.data ? strstr(r.transcript.data, "C: EHLO ") : NULL;
+	CHECK(p != NULL);
+	if (p) {
+		p += 8;
+		e = strchr(p, '\n');
+		CHECK(e && e > p);
+		for (; p && e && p < e; p++) {
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.')) {
+				break;
+			}
+		}
+		CHECK(p == e);
+	}
+	smtp_result_free(&r);
+}
+
 static void run_tests(void)
 {
 	/* SIGPIPE keeps its default action here: a client write to a closed socket would kill the test. */
@@ -1321,4 +1470,7 @@ static void run_tests(void)
 	test_connect_refused();
 	test_failover();
 	test_hostile_servers();
+	test_big_message();
+	test_auth_xoauth2();
+	test_default_helo();
 }
