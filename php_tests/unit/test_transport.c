@@ -102,6 +102,7 @@ typedef struct {
 #define EXPECT_EOF { 'F', NULL }
 #define SILENT     { 'N', NULL }
 #define DRAIN      { 'D', NULL }   /* read and drop everything until the client closes */
+#define DATA_LEN(n) { 'd', n }     /* read a message up to CRLF.CRLF, discarding it: it must be n bytes */
 #define END        { 0, NULL }
 
 static SSL   *c_ssl;
@@ -203,6 +204,38 @@ static void play(int fd, const step *script, const char *cert, const char *key)
 				die("the client accepted a certificate it should have refused");
 			}
 			break;
+		case 'd': {
+			size_t total = 0, want = (size_t)atol(st->arg);
+			for (;;) {
+				size_t i, hit = (size_t)-1;
+				ssize_t n;
+				for (i = 0; i + 5 <= rlen; i++) {
+					if (memcmp(rbuf + i, "\r\n.\r\n", 5) == 0) {
+						hit = i + 5;
+						break;
+					}
+				}
+				if (hit != (size_t)-1) {
+					total += hit;
+					memmove(rbuf, rbuf + hit, rlen - hit);
+					rlen -= hit;
+					break;
+				}
+				if (rlen > 4) {
+					total += rlen - 4;
+					memmove(rbuf, rbuf + rlen - 4, 4);
+					rlen = 4;
+				}
+				n = srv_recv(fd, rbuf + rlen, sizeof(rbuf) - rlen);
+				if (n <= 0) die("the client closed the connection during the message");
+				rlen += (size_t)n;
+			}
+			if (total != want) {
+				fprintf(stderr, "fake TLS server: message of %zu bytes, %zu expected\n", total, want);
+				_exit(5);
+			}
+			break;
+		}
 		case 'F': {
 			char tmp[64];
 			if (rlen > 0 || srv_recv(fd, tmp, sizeof(tmp)) > 0) die("expected the client to close");
@@ -721,6 +754,56 @@ static void test_session_wrong_pairing(void)
 	smtp_result_free(&r);
 }
 
+/* A 3 MB message over STARTTLS with PIPELINING: large TLS writes, replies read in order. */
+static void test_session_send_over_tls(void)
+{
+	static char wire_len[32];
+	static step script[] = {
+		GREET, EXPECT("EHLO client.example.org"),
+		SEND("250-fake.example\r\n250-STARTTLS\r\n250 PIPELINING\r\n"),
+		EXPECT("STARTTLS"), SEND("220 go ahead\r\n"), TLS_ON,
+		EXPECT("EHLO client.example.org"),
+		SEND("250-fake.example\r\n250-PIPELINING\r\n250 8BITMIME\r\n"),
+		EXPECT("MAIL FROM:<a@example.org>"), EXPECT("RCPT TO:<b@example.org>"), EXPECT("DATA"),
+		SEND("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n"),
+		DATA_LEN(wire_len), SEND("250 2.0.0 queued\r\n"),
+		QUIT_BYE, END
+	};
+	fake f;
+	smtp_config cfg;
+	smtp_message m;
+	smtp_result r;
+	size_t i, dots = 0;
+	char line[100];
+
+	smtp_message_init(&m);
+	m.sender = smtp_strdup("a@example.org");
+	smtp_strlist_add(&m.rcpts, "b@example.org", 13);
+	smtp_buf_puts(&m.data, "Subject: big over TLS\r\n\r\n");
+	for (i = 0; m.data.len < 3 * 1024 * 1024; i++) {
+		if (i % 40 == 0) {
+			snprintf(line, sizeof(line), ".%zu\r\n", i);
+			dots++;
+		} else {
+			snprintf(line, sizeof(line), "line %zu: the quick brown fox jumps over the lazy dog\r\n", i);
+		}
+		smtp_buf_puts(&m.data, line);
+	}
+	snprintf(wire_len, sizeof(wire_len), "%zu", m.data.len + dots + 3);
+	CHECK(fake_start(&f, AF_INET, script, srv_pem, srv_key) == 0);
+	cfg_init(&cfg, "localhost", f.port);
+	smtp_result_init(&r);
+	CHECK(smtp_submit(&cfg, &m, &r) == 0);
+	if (r.error) fprintf(stderr, "  send over TLS: %s\n", r.error);
+	CHECK(fake_finish(&f));
+	CHECK(r.ok == 1);
+	CHECK_STR(r.encryption, "tls");
+	/* greeting, EHLO, STARTTLS, EHLO, MAIL+RCPT+DATA, message, QUIT */
+	CHECK(r.round_trips == 7);
+	smtp_result_free(&r);
+	smtp_message_free(&m);
+}
+
 static void run_tests(void)
 {
 	make_certs();
@@ -742,6 +825,7 @@ static void run_tests(void)
 		test_session_starttls();
 		test_session_cert_error();
 		test_session_wrong_pairing();
+		test_session_send_over_tls();
 	}
 	remove_certs();
 }
