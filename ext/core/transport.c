@@ -533,6 +533,20 @@ smtp_io_status smtp_conn_start_tls(smtp_conn *c, const char *host, int verify, c
 		       "(possible response injection)", c->in_len);
 		return SMTP_IO_PROTOCOL;
 	}
+	{
+		/* A server speaks first in TLS only after our ClientHello: bytes already waiting in the
+		 * socket were sent in plain text after the 220 (injection in a separate segment). */
+		struct pollfd p;
+		char peek[1];
+		p.fd = c->fd;
+		p.events = POLLIN;
+		p.revents = 0;
+		if (poll(&p, 1, 0) > 0 && (p.revents & POLLIN) && recv(c->fd, peek, 1, MSG_PEEK) == 1) {
+			seterr(err, errlen, "the server sent unexpected bytes before the TLS handshake "
+			       "(possible response injection)");
+			return SMTP_IO_PROTOCOL;
+		}
+	}
 	ERR_clear_error();
 	c->ctx = SSL_CTX_new(TLS_client_method());
 	if (!c->ctx) {

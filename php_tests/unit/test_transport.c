@@ -101,6 +101,7 @@ typedef struct {
 #define TLS_TRY    { 't', NULL }   /* SSL_accept that may fail (the client rejects the certificate) */
 #define EXPECT_EOF { 'F', NULL }
 #define SILENT     { 'N', NULL }
+#define SLEEP50    { 'W', NULL }   /* 50 ms */
 #define DRAIN      { 'D', NULL }   /* read and drop everything until the client closes */
 #define DATA_LEN(n) { 'd', n }     /* read a message up to CRLF.CRLF, discarding it: it must be n bytes */
 #define END        { 0, NULL }
@@ -236,6 +237,9 @@ static void play(int fd, const step *script, const char *cert, const char *key)
 			}
 			break;
 		}
+		case 'W':
+			usleep(50 * 1000);
+			break;
 		case 'F': {
 			char tmp[64];
 			if (rlen > 0 || srv_recv(fd, tmp, sizeof(tmp)) > 0) die("expected the client to close");
@@ -804,6 +808,30 @@ static void test_session_send_over_tls(void)
 	smtp_message_free(&m);
 }
 
+/* Plain bytes after STARTTLS's 220 in a segment of their own: refused before the handshake. */
+static void test_injection_before_handshake(void)
+{
+	static const step script[] = { SEND("220 2.0.0 go ahead\r\n"), SLEEP50, SEND("250 forged\r\n"), DRAIN, END };
+	fake f;
+	smtp_conn *c = NULL;
+	smtp_reply r;
+	char err[256] = "";
+
+	smtp_reply_init(&r);
+	CHECK(fake_start(&f, AF_INET, script, NULL, NULL) == 0);
+	CHECK(smtp_conn_open(&c, "127.0.0.1", f.port, smtp_now_ms() + 3000, err, sizeof(err)) == SMTP_IO_OK);
+	CHECK(smtp_conn_read_reply(c, &r, smtp_now_ms() + 3000, err, sizeof(err)) == SMTP_IO_OK);
+	CHECK(r.code == 220);
+	CHECK(smtp_conn_pending(c) == 0);
+	usleep(250 * 1000);
+	CHECK(smtp_conn_start_tls(c, "localhost", 1, ca_pem, smtp_now_ms() + 3000, err, sizeof(err)) == SMTP_IO_PROTOCOL);
+	CHECK(strstr(err, "response injection") != NULL);
+	CHECK(!smtp_conn_is_tls(c));
+	smtp_conn_close(c);
+	smtp_reply_free(&r);
+	CHECK(fake_finish(&f));
+}
+
 static void run_tests(void)
 {
 	make_certs();
@@ -820,6 +848,7 @@ static void run_tests(void)
 		test_tls_ok("::1", AF_INET6);
 		test_cert_failures();
 		test_tls_to_plain_server();
+		test_injection_before_handshake();
 		test_tls_handshake_timeout();
 		test_session_implicit_tls();
 		test_session_starttls();
