@@ -13,6 +13,13 @@
 #include <string.h>
 #include <errno.h>
 
+/* PHP's ini parser reads an unquoted `none` as an empty string, so "" means none for the
+ * settings that have a `none` value. */
+static const char *smtp_ini_none_if_empty(const char *v)
+{
+	return (v == NULL || *v == '\0') ? "none" : v;
+}
+
 /* Refuses a change made by a script (ini_set, ini_restore, .htaccess) when the host locked
  * the settings. php.ini, the SAPI's pool settings and the end-of-request restore pass. */
 static bool smtp_ini_change_allowed(zend_ini_entry *entry, int stage)
@@ -45,7 +52,7 @@ static ZEND_INI_MH(OnUpdateSmtpEncryption)
 	if (!smtp_ini_change_allowed(entry, stage)) {
 		return FAILURE;
 	}
-	if (smtp_encryption_parse(ZSTR_VAL(new_value), &e) != 0) {
+	if (smtp_encryption_parse(smtp_ini_none_if_empty(ZSTR_VAL(new_value)), &e) != 0) {
 		php_error_docref(NULL, E_WARNING,
 			"smtp.encryption must be one of auto, tls, ssl, none (aliases: starttls, smtps, implicit), \"%s\" given",
 			ZSTR_VAL(new_value));
@@ -60,7 +67,7 @@ static ZEND_INI_MH(OnUpdateSmtpAuth)
 	if (!smtp_ini_change_allowed(entry, stage)) {
 		return FAILURE;
 	}
-	if (smtp_auth_parse(ZSTR_VAL(new_value), &m) != 0) {
+	if (smtp_auth_parse(smtp_ini_none_if_empty(ZSTR_VAL(new_value)), &m) != 0) {
 		php_error_docref(NULL, E_WARNING,
 			"smtp.auth must be one of auto, plain, login, cram-md5, xoauth2, none, \"%s\" given",
 			ZSTR_VAL(new_value));
@@ -285,11 +292,11 @@ zend_result smtp_ini_config(smtp_config *cfg, char **secret, char *err, size_t e
 	*secret = NULL;
 	cfg->hosts = smtp_ini_str(SMTP_G(host));
 	cfg->port = (int) SMTP_G(port);
-	if (smtp_encryption_parse(smtp_ini_str(SMTP_G(encryption)), &cfg->encryption) != 0) {
+	if (smtp_encryption_parse(smtp_ini_none_if_empty(SMTP_G(encryption)), &cfg->encryption) != 0) {
 		cfg->encryption = SMTP_ENC_AUTO;
 	}
 	cfg->username = smtp_ini_str(SMTP_G(username));
-	if (smtp_auth_parse(smtp_ini_str(SMTP_G(auth)), &cfg->auth) != 0) {
+	if (smtp_auth_parse(smtp_ini_none_if_empty(SMTP_G(auth)), &cfg->auth) != 0) {
 		cfg->auth = SMTP_AUTH_AUTO;
 	}
 	cfg->helo = smtp_ini_str(SMTP_G(helo));

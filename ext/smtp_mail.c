@@ -228,7 +228,9 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 	in.raw = ZSTR_VAL(raw.s);
 	in.raw_len = ZSTR_LEN(raw.s);
 	in.envelope_from = envelope_from;
-	in.from_addr = (SMTP_G(from) && *SMTP_G(from)) ? SMTP_G(from) : NULL;
+	/* A message without From: gets smtp.from — unless mail() named the sender with -f: then,
+	 * as with sendmail, From: is that sender (smtp.force_from still rewrites to smtp.from). */
+	in.from_addr = (SMTP_G(from) && *SMTP_G(from) && (!sender_arg || SMTP_G(force_from))) ? SMTP_G(from) : NULL;
 	in.from_name = SMTP_G(from_name);
 	in.force_from = SMTP_G(force_from);
 	in.msgid_domain = (SMTP_G(helo) && *SMTP_G(helo)) ? SMTP_G(helo) : smtp_mail_domain(envelope_from);

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <openssl/rand.h>
 
-enum field_kind { F_OTHER = 0, F_TO, F_CC, F_BCC, F_RESENT_BCC, F_FROM, F_DATE, F_MSGID };
+enum field_kind { F_OTHER = 0, F_TO, F_CC, F_BCC, F_RESENT_BCC, F_FROM, F_DATE, F_MSGID, F_DROP };
 
 typedef struct {
 	size_t start;   /* first byte of the field's first line */
@@ -180,6 +180,9 @@ static int field_kind(const char *p, size_t n)
 	if (name_eq(p, n, "From")) return F_FROM;
 	if (name_eq(p, n, "Date")) return F_DATE;
 	if (name_eq(p, n, "Message-ID")) return F_MSGID;
+	/* Never submitted, as Postfix's message_drop_headers: Return-Path is added at final
+	 * delivery (RFC 5321 4.4), and Content-Length is wrong once line endings become CRLF. */
+	if (name_eq(p, n, "Return-Path") || name_eq(p, n, "Content-Length")) return F_DROP;
 	return F_OTHER;
 }
 
@@ -479,7 +482,7 @@ int smtp_message_prepare(const smtp_message_input *in, smtp_message *out, char *
 		}
 		if (addr != NULL) {
 			if (smtp_buf_puts(&from_hdr, "From: ") != 0) goto oom;
-			if (from_addr != NULL && in->from_name && in->from_name[0]) {
+			if (in->from_name && in->from_name[0]) {
 				if (put_display_name(&from_hdr, in->from_name) != 0 || smtp_buf_printf(&from_hdr, " <%s>\r\n", addr) != 0) goto oom;
 			} else if (smtp_buf_printf(&from_hdr, "%s\r\n", addr) != 0) {
 				goto oom;
@@ -514,7 +517,7 @@ int smtp_message_prepare(const smtp_message_input *in, smtp_message *out, char *
 	if (smtp_buf_reserve(&out->data, len + len / 8 + from_hdr.len + 256) != 0) goto oom;
 	for (i = 0; i < nf; i++) {
 		const field *f = &fields[i];
-		if (f->kind == F_BCC || f->kind == F_RESENT_BCC) continue;
+		if (f->kind == F_BCC || f->kind == F_RESENT_BCC || f->kind == F_DROP) continue;
 		if (f->kind == F_FROM && replace_from) {
 			if (from_hdr.len > 0) {
 				if (put_header_text(&out->data, from_hdr.data, from_hdr.len) != 0) goto oom;

@@ -26,7 +26,8 @@ typedef struct {
 	/* When the message has no From: header, or force_from is set and from_addr is not NULL,
 	 * From: becomes "from_name <from_addr>" (from_name MIME-encoded when not ASCII, quoted
 	 * when it contains specials) or just from_addr when from_name is NULL/"".
-	 * With no From: header and from_addr NULL, From: is made from the envelope sender. */
+	 * With no From: header and from_addr NULL, From: is made from the envelope sender (with
+	 * from_name as its display name when given), as sendmail does for `-f`. */
 	const char *from_addr;
 	const char *from_name;
 	int         force_from;
@@ -41,7 +42,8 @@ typedef struct {
 	char        *sender;      /* envelope sender, malloc'd; "" is the null sender */
 	smtp_strlist rcpts;       /* envelope recipients: To, Cc and Bcc of the headers, in order, each once */
 	smtp_buf     data;        /* the message as it must be transmitted, before dot-stuffing:
-	                           * header fields (Bcc removed; Date and Message-ID added when missing),
+	                           * header fields (Bcc, Resent-Bcc, Return-Path and Content-Length
+	                           * removed; Date and Message-ID added when missing),
 	                           * CRLF, body; every line ending CRLF, no bare CR or LF, ends in CRLF.
 	                           * Header lines are kept byte for byte, except that one longer than 998
 	                           * octets is folded before white space (or, with no white space to fold

@@ -380,6 +380,18 @@ static void test_from_rules(void)
 	/* no From: header, no from_addr: From: is the envelope sender */
 	CHECK(prep("To: a@x.org\r\nSubject: s\r\n\r\nb\r\n", "env@x.org") == 0);
 	CHECK(has_header_line("From: env@x.org"));
+	/* no From: header, no from_addr (mail() with -f): the envelope sender with from_name, as sendmail */
+	CHECK(PFL("To: a@x.org\r\nSubject: s\r\n\r\nb\r\n", "bounce@x.org", NULL, "root", 0) == 0);
+	CHECK(has_header_line("From: root <bounce@x.org>"));
+	CHECK_STR(M.sender, "bounce@x.org");
+	/* Return-Path and Content-Length never leave (Postfix's message_drop_headers), with their folds */
+	CHECK(prep("To: a@x.org\r\nReturn-Path: <elsewhere@x.org>\r\nContent-Length: 5\r\n 7\r\nX-Keep: 1\r\n\r\nb\r\n", "e@x.org") == 0);
+	CHECK(strstr(M.data.data, "Return-Path") == NULL);
+	CHECK(strstr(M.data.data, "Content-Length") == NULL);
+	CHECK(strstr(M.data.data, " 7\r\n") == NULL);
+	CHECK(has_header_line("X-Keep: 1"));
+	CHECK(prep("To: a@x.org\r\nreturn-path: <elsewhere@x.org>\r\n\r\nb\r\n", "e@x.org") == 0);
+	CHECK(strstr(M.data.data, "return-path") == NULL);
 	/* no From: header: from_addr and from_name */
 	CHECK(PFL("To: a@x.org\r\nSubject: s\r\n\r\nb\r\n", "env@x.org", "site@x.org", "My Site", 0) == 0);
 	CHECK(has_header_line("From: My Site <site@x.org>"));
