@@ -372,7 +372,7 @@ class Connection:
         if self.silent:
             return
         lines = text.replace("\\n", "\n").split("\n")
-        if re.match(r"^[0-9]{3}( |$)", lines[0]):
+        if re.match(r"^[0-9]{3}([ -]|$)", lines[0]):
             code = lines[0][:3]
             out = []
             for i, l in enumerate(lines):
@@ -382,7 +382,7 @@ class Connection:
                 out.append("%s%s%s\r\n" % (code, sep, l))
             data = "".join(out).encode("utf-8")
         else:
-            data = (text + "\r\n").encode("utf-8")
+            data = ("\r\n".join(lines) + "\r\n").encode("utf-8")
         self.outq.append(data)
 
     def flush(self):

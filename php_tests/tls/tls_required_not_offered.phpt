@@ -19,7 +19,7 @@ var_dump(count(smtp_test_messages($srv)));
 var_dump(in_array('MAIL', smtp_test_connections($srv, 1)[0]['commands'], true));
 ?>
 --EXPECTF--
-Warning: mail(): SMTP %STARTTLS%s in %s on line %d
+Warning: mail(): SMTP STARTTLS %s in %s on line %d
 bool(false)
 bool(false)
 string(3) "tls"
