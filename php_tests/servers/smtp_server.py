@@ -454,9 +454,9 @@ class Connection:
 
     # ----- behaviours ---------------------------------------------------------------------
     def hold_silent(self):
-        """Stay connected, read and discard, never answer."""
+        """Answer what is already queued, then stay connected, read and discard, never answer."""
+        self.flush()
         self.silent = True
-        self.outq = []
         self.srv.note(self.n, "fault: silent from now on")
         self.mode = "silent"
 
