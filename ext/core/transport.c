@@ -104,6 +104,21 @@ int64_t smtp_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + (int64_t)(ts.tv_nsec / 1000000);
 }
 
+/* Before waiting for a reply: acknowledge what arrives at once instead of after the delayed-ACK
+ * timer (40 ms on Linux). A server whose socket has Nagle on (Postfix's smtpd does) holds a short
+ * reply back until its previous segment is acknowledged, e.g. the TLS 1.3 session tickets sent just
+ * before the 220 greeting on port 465: measured 48 ms per message without this, 4 ms with it.
+ * Linux clears the flag by itself, hence setting it again before every wait. */
+static void quick_ack(int fd)
+{
+#ifdef TCP_QUICKACK
+	int one = 1;
+	(void) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+#else
+	(void) fd;
+#endif
+}
+
 /* Waits until fd is ready for `events` or the deadline passes. POLLERR/POLLHUP count as ready:
  * the next I/O call reports what happened. */
 static smtp_io_status wait_fd(int fd, short events, int64_t deadline, char *err, size_t errlen)
@@ -119,6 +134,9 @@ static smtp_io_status wait_fd(int fd, short events, int64_t deadline, char *err,
 		p.fd = fd;
 		p.events = events;
 		p.revents = 0;
+		if (events & POLLIN) {
+			quick_ack(fd);
+		}
 		rc = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
 		if (rc > 0) {
 			return SMTP_IO_OK;
