@@ -1022,8 +1022,8 @@ class Connection:
         tail = bytes(d[term:])
         content = bytes(d[:content_end])
         self.rbuf[:0] = tail
-        if tail:
-            self.violations.append("bytes after the end of data before the reply")
+        if tail and self.o.no_pipelining:
+            self.violations.append("command sent after the end of data before its reply without PIPELINING")
         self.mode = "cmd"
         self.data = None
         for line in content.split(b"\r\n")[:-1] if content else []:
