@@ -650,9 +650,12 @@ class Connection:
             if pipelined:
                 self.tx_pipelined = True
         handler(arg)
-        # RFC 2920 section 3.1: these must be the last command of a group
-        if verb in ("EHLO", "HELO", "STARTTLS", "AUTH", "QUIT", "DATA") and self.mode == "cmd" \
-                and self.rbuf.find(b"\n") >= 0 and verb != "DATA":
+        # RFC 2920 section 3.1 (and RFC 4954 section 4 for AUTH): these end a group; AUTH may be
+        # followed by more only when it carried an initial response that completes in one step
+        # (PLAIN, XOAUTH2)
+        one_step_auth = verb == "AUTH" and len(arg.split()) > 1 and arg.split()[0].upper() in ("PLAIN", "XOAUTH2")
+        if verb in ("EHLO", "HELO", "STARTTLS", "AUTH", "QUIT") and not one_step_auth \
+                and self.mode == "cmd" and self.rbuf.find(b"\n") >= 0:
             self.violations.append("commands sent after %s in the same group" % verb)
 
     # ----- commands -----------------------------------------------------------------------
