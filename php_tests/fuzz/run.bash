@@ -29,7 +29,7 @@ run_harness() {
 	bin=$out/fuzz_$name
 	# shellcheck disable=SC2086
 	if ! $cc $cflags -o "$bin" "$here/fuzz_$name.c" $files $libs 2>"$out/fuzz_$name.build.log"; then
-		echo "fuzz_$name: BUILD FAILED"; cat "$out/fuzz_$name.build.log"; status=1; return
+		echo "fuzz_$name: BUILD FAILED"; cat "$out/fuzz_$name.build.log"; status=1; fuzz_failed=$((fuzz_failed + 1)); return
 	fi
 	work=$out/corpus_$name
 	mkdir -p "$work"
@@ -43,14 +43,18 @@ run_harness() {
 	runs=$(grep -E '^stat::number_of_executed_units' "$out/fuzz_$name.log" | awk '{print $2}')
 	if [ "$rc" -eq 0 ]; then
 		echo "fuzz_$name: ok, ${runs:-?} runs in ${secs}s"
+		fuzz_passed=$((fuzz_passed + 1))
 	else
+		fuzz_failed=$((fuzz_failed + 1))
 		echo "fuzz_$name: FAILED (exit $rc), see $out/fuzz_$name.log"
 		grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$out/fuzz_$name.log" | head -n 20
 		status=1
 	fi
 }
 
+fuzz_passed=0; fuzz_failed=0
 run_harness address 4096 "buf strlist address"
 run_harness reply 70000 "buf strlist reply"
 run_harness message 32768 "buf strlist address message" -lcrypto
+echo "fuzz: $fuzz_passed passed, $fuzz_failed failed"
 exit $status

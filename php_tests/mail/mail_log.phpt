@@ -5,13 +5,15 @@ mail.log set to a file: after mail() the file has stock mail()'s line, e.g.
 "[date] mail() on [/path/mail_log.php:6]: To: to@example.org -- Headers:  -- Subject: logged".
 --EXTENSIONS--
 smtp
+--INI--
+mail.log={PWD}/mail_log.maillog.out
 --SKIPIF--
 <?php require __DIR__ . '/../servers/skipif.inc'; ?>
 --FILE--
 <?php
 require __DIR__ . '/../servers/server.inc';
-$log = tempnam(sys_get_temp_dir(), 'smtp-maillog');
-ini_set('mail.log', $log);
+$log = ini_get('mail.log');   // PHP_INI_SYSTEM|PHP_INI_PERDIR: ini_set() cannot change it
+@unlink($log);
 $srv = smtp_test_server();
 smtp_test_ini($srv);
 var_dump(mail('to@example.org', 'logged', 'b'));
