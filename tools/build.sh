@@ -14,8 +14,8 @@ if [ "${1:-}" = "--clean" ]; then
 	rm -f configure
 fi
 if [ ! -f configure ] || [ config.m4 -nt configure ] || [ ! -f Makefile ] || [ Makefile.frag -nt Makefile ]; then
-	"$phpize" >/dev/null
-	./configure --with-php-config="$php_config" --enable-smtp --enable-smtp-dev ${SMTP_CONFIGURE_FLAGS:-} >.build-configure.log 2>&1 \
+	"$phpize" >.build-configure.log 2>&1 || { cat .build-configure.log; exit 1; }
+	./configure --with-php-config="$php_config" --enable-smtp --enable-smtp-dev ${SMTP_CONFIGURE_FLAGS:-} >>.build-configure.log 2>&1 \
 		|| { cat .build-configure.log; exit 1; }
 fi
 make -j"$(nproc)" >/dev/null
