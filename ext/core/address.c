@@ -375,6 +375,18 @@ int smtp_address_list_parse(const char *s, size_t len, smtp_strlist *out, char *
 				set_err(err, errlen, "Nested group", s, len, v[i].pos, v[j].pos + 1);
 				goto fail;
 			}
+			{
+				/* A group's name is a phrase: words and dots, never '@'. "to@x.org Bcc: v@y.org" is
+				 * an address followed by an injected header, not a group named "to@x.org Bcc". */
+				size_t k;
+				for (k = i; k < j; k++) {
+					if (is_special(&v[k], '@')) {
+						set_err(err, errlen, "An address followed by ':' (not a group name)", s, len,
+						        v[i].pos, v[j].pos + 1);
+						goto fail;
+					}
+				}
+			}
 			in_group = 1;   /* "name:" opens a group; the name is not an address */
 			i = j + 1;
 			continue;

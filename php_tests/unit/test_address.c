@@ -188,6 +188,9 @@ static void test_errors(void)
 	CHECK(err_has("\"Doe, John <john@example.com>", "Unclosed quoted string"));
 	CHECK(err_has("\"Doe, John <john@example.com>", "\"Doe, John"));  /* quotes the part */
 	CHECK(err_has("John <john@example.com", "Unclosed angle bracket"));
+	/* a header injected into the To argument (mail() turns CRLF into spaces): not a group */
+	CHECK(err_has("to@example.org  Bcc: victim@example.net", "An address followed by ':'"));
+	CHECK(err_has("a@x.org, to@example.org Cc: v@y.org", "An address followed by ':'"));
 	CHECK(err_has("John <john@example.com, b@y.org", "Unclosed angle bracket"));
 	CHECK(err_has("john@example.com (unclosed", "Unclosed comment"));
 	CHECK(err_has("john@example.com (a (b) c", "Unclosed comment"));
