@@ -205,3 +205,20 @@ char *smtp_strdup(const char *s)
 {
 	return smtp_strndup(s, strlen(s));
 }
+
+void smtp_copy_str(char *dst, size_t size, const char *src)
+{
+	size_t n;
+
+	if (size == 0) {
+		return;
+	}
+	n = src ? strlen(src) : 0;
+	if (n > size - 1) {
+		n = size - 1;
+	}
+	if (n) {
+		memcpy(dst, src, n);
+	}
+	dst[n] = '\0';
+}

@@ -37,6 +37,8 @@ void smtp_buf_wipe(smtp_buf *b);
 
 /* Overwrites n bytes with zeros in a way the compiler cannot drop. */
 void smtp_memzero(void *p, size_t n);
+/* Copies src (NULL: "") into dst[size], truncating to fit; dst is always terminated. */
+void smtp_copy_str(char *dst, size_t size, const char *src);
 /* strdup/strndup on malloc. */
 char *smtp_strndup(const char *s, size_t n);
 char *smtp_strdup(const char *s);

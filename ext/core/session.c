@@ -65,23 +65,6 @@ struct smtp_session {
 	char    srv[1024];      /* the last reply, "550 5.1.1 User unknown" */
 };
 
-/* Copies a string, truncating it to fit (the destination is always terminated). */
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n;
-
-	if (size == 0) {
-		return;
-	}
-	n = src ? strlen(src) : 0;
-	if (n > size - 1) {
-		n = size - 1;
-	}
-	if (n) {
-		memcpy(dst, src, n);
-	}
-	dst[n] = '\0';
-}
 
 /* ---- small helpers --------------------------------------------------------------------------- */
 
@@ -373,7 +356,7 @@ static int choose_helo(smtp_session *s)
 			                      "address literal", h);
 			return -1;
 		}
-		copy_str(s->helo, sizeof(s->helo), h);
+		smtp_copy_str(s->helo, sizeof(s->helo), h);
 		return 0;
 	}
 	snprintf(s->helo, sizeof(s->helo), "localhost");
@@ -388,7 +371,7 @@ static int choose_helo(smtp_session *s)
 	if (getaddrinfo(name, NULL, &hints, &ai) == 0 && ai) {
 		if (ai->ai_canonname && strchr(ai->ai_canonname, '.') && valid_domain(ai->ai_canonname)
 		    && strlen(ai->ai_canonname) < sizeof(s->helo)) {
-			copy_str(s->helo, sizeof(s->helo), ai->ai_canonname);
+			smtp_copy_str(s->helo, sizeof(s->helo), ai->ai_canonname);
 			freeaddrinfo(ai);
 			return 0;
 		}
@@ -397,7 +380,7 @@ static int choose_helo(smtp_session *s)
 		freeaddrinfo(ai);
 	}
 	if (valid_domain(name)) {
-		copy_str(s->helo, sizeof(s->helo), name);
+		smtp_copy_str(s->helo, sizeof(s->helo), name);
 	}
 	return 0;
 }
@@ -527,8 +510,8 @@ static int do_handshake(smtp_session *s, const char *what)
 		return -1;
 	}
 	s->res->tls_active = 1;
-	copy_str(s->res->tls_protocol, sizeof(s->res->tls_protocol), smtp_conn_tls_protocol(s->conn));
-	copy_str(s->res->tls_cipher, sizeof(s->res->tls_cipher), smtp_conn_tls_cipher(s->conn));
+	smtp_copy_str(s->res->tls_protocol, sizeof(s->res->tls_protocol), smtp_conn_tls_protocol(s->conn));
+	smtp_copy_str(s->res->tls_cipher, sizeof(s->res->tls_cipher), smtp_conn_tls_cipher(s->conn));
 	s->res->tls_verified = smtp_conn_tls_verified(s->conn);
 	subject = smtp_conn_tls_peer_subject(s->conn);
 	free(s->res->tls_peer_subject);
@@ -831,13 +814,13 @@ static int open_host(smtp_session *s, const smtp_host_entry *e, int64_t phase_dl
 	double t0;
 	char what[320];
 
-	copy_str(s->host, sizeof(s->host), e->host);
+	smtp_copy_str(s->host, sizeof(s->host), e->host);
 	s->port = e->port ? e->port : s->cfg->port ? s->cfg->port : (s->cfg->encryption == SMTP_ENC_SSL ? 465 : 587);
 	s->enc = s->cfg->encryption;
 	if (s->enc == SMTP_ENC_AUTO && s->port == 465) {
 		s->enc = SMTP_ENC_SSL;
 	}
-	copy_str(s->res->host, sizeof(s->res->host), s->host);
+	smtp_copy_str(s->res->host, sizeof(s->res->host), s->host);
 	s->res->port = s->port;
 	snprintf(s->res->encryption, sizeof(s->res->encryption), "none");
 	s->dl = phase_dl;
@@ -852,7 +835,7 @@ static int open_host(smtp_session *s, const smtp_host_entry *e, int64_t phase_dl
 		fail_io(s, SMTP_STAGE_CONNECT, st, what);
 		return -1;
 	}
-	copy_str(s->res->address, sizeof(s->res->address), smtp_conn_address(s->conn));
+	smtp_copy_str(s->res->address, sizeof(s->res->address), smtp_conn_address(s->conn));
 	log_note(s, "connected to %s port %d (%s)", s->host, s->port, s->res->address);
 	s->rt_pending = 1;   /* the greeting is one round trip */
 
@@ -896,7 +879,7 @@ static int open_rest(smtp_session *s)
 			return -1;
 		}
 	}
-	copy_str(s->res->encryption, sizeof(s->res->encryption), enc_used_name(s));
+	smtp_copy_str(s->res->encryption, sizeof(s->res->encryption), enc_used_name(s));
 	if (has_user(s) && do_auth(s) != 0) {
 		return -1;
 	}
@@ -1358,7 +1341,7 @@ int smtp_session_send(smtp_session *s, const smtp_message *msg)
 	s->res->ok = 1;
 	s->res->stage = SMTP_STAGE_DONE;
 	s->res->code = s->reply.code;
-	copy_str(s->res->enhanced, sizeof(s->res->enhanced), s->reply.enhanced);
+	smtp_copy_str(s->res->enhanced, sizeof(s->res->enhanced), s->reply.enhanced);
 	free(s->res->message);
 	s->res->message = reply_text_oneline(&s->reply);
 	return 0;
@@ -1428,7 +1411,7 @@ int smtp_check_connection(const smtp_config *cfg, smtp_result *res)
 		res->ok = 1;
 		res->stage = SMTP_STAGE_DONE;
 		res->code = s->reply.code;
-		copy_str(res->enhanced, sizeof(res->enhanced), s->reply.enhanced);
+		smtp_copy_str(res->enhanced, sizeof(res->enhanced), s->reply.enhanced);
 		free(res->message);
 		res->message = reply_text_oneline(&s->reply);
 	}

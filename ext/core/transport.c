@@ -76,23 +76,6 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Copies a string, truncating it to fit (the destination is always terminated). */
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n;
-
-	if (size == 0) {
-		return;
-	}
-	n = src ? strlen(src) : 0;
-	if (n > size - 1) {
-		n = size - 1;
-	}
-	if (n) {
-		memcpy(dst, src, n);
-	}
-	dst[n] = '\0';
-}
 
 int64_t smtp_now_ms(void)
 {
@@ -424,13 +407,13 @@ smtp_io_status smtp_conn_open(smtp_conn **out, const char *host, int port, int64
 			any_timeout = 1;
 			snprintf(msg, sizeof(msg), "timed out");
 		} else {
-			copy_str(msg, sizeof(msg), strerror(eno ? eno : EIO));
+			smtp_copy_str(msg, sizeof(msg), strerror(eno ? eno : EIO));
 		}
 		if (st != SMTP_IO_REFUSED) {
 			all_refused = 0;
 		}
 		if (tried == 0) {
-			copy_str(first_msg, sizeof(first_msg), msg);
+			smtp_copy_str(first_msg, sizeof(first_msg), msg);
 		} else if (strcmp(first_msg, msg) != 0) {
 			all_same = 0;
 		}
@@ -665,10 +648,10 @@ smtp_io_status smtp_conn_start_tls(smtp_conn *c, const char *host, int verify, c
 	}
 	c->tls_up = 1;
 	c->tls_verified = verify && SSL_get_verify_result(c->ssl) == X509_V_OK;
-	copy_str(c->tls_protocol, sizeof(c->tls_protocol), SSL_get_version(c->ssl));
+	smtp_copy_str(c->tls_protocol, sizeof(c->tls_protocol), SSL_get_version(c->ssl));
 	{
 		const char *name = SSL_get_cipher_name(c->ssl);
-		copy_str(c->tls_cipher, sizeof(c->tls_cipher), name ? name : "");
+		smtp_copy_str(c->tls_cipher, sizeof(c->tls_cipher), name ? name : "");
 	}
 	ERR_clear_error();
 	return SMTP_IO_OK;

@@ -1243,7 +1243,7 @@ static void test_hostile_servers(void)
 	CHECK(smtp_check_connection(&cfg, &r) == -1);
 	el = smtp_now_ms() - t0;
 	CHECK(fake_finish(&f));
-	CHECK(el >= 290 && el < 1000);
+	CHECK(el >= 290 && el < 3000);  /* bounded by the timeout; slack for a loaded machine */
 	CHECK(r.stage == SMTP_STAGE_GREETING);
 	{
 		char want[128];
@@ -1267,7 +1267,7 @@ static void test_hostile_servers(void)
 		CHECK(smtp_submit(&cfg, &m, &r) == -1);
 		el = smtp_now_ms() - t0;
 		CHECK(fake_finish(&f));
-		CHECK(el >= 390 && el < 1200);
+		CHECK(el >= 390 && el < 3200);
 		CHECK(r.stage == SMTP_STAGE_MAIL);
 		CHECK(r.error && strstr(r.error, "SMTP MAIL FROM <a@example.org> timed out after"));
 		smtp_result_free(&r);

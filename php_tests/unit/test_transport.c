@@ -395,7 +395,7 @@ static void test_read_timeout_and_close(void)
 	t0 = smtp_now_ms();
 	CHECK(smtp_conn_read_reply(c, &r, t0 + 200, err, sizeof(err)) == SMTP_IO_TIMEOUT);
 	el = smtp_now_ms() - t0;
-	CHECK(el >= 195 && el < 700);
+	CHECK(el >= 195 && el < 2700);  /* slack for a loaded machine */
 	CHECK_STR(err, "timed out waiting for a reply");
 	/* a deadline already past fails at once */
 	CHECK(smtp_conn_read_reply(c, &r, smtp_now_ms() - 1, err, sizeof(err)) == SMTP_IO_TIMEOUT);
@@ -481,7 +481,7 @@ static void test_connect_errors(void)
 	t0 = smtp_now_ms();
 	CHECK(smtp_conn_open(&c, "127.0.0.1", port, t0 + 300, err, sizeof(err)) == SMTP_IO_TIMEOUT);
 	el = smtp_now_ms() - t0;
-	CHECK(el >= 290 && el < 900);
+	CHECK(el >= 290 && el < 2900);
 	CHECK_STR(err, "timed out");
 	CHECK(c == NULL);
 	smtp_conn_close(c);
@@ -615,7 +615,7 @@ static void test_tls_handshake_timeout(void)
 	t0 = smtp_now_ms();
 	CHECK(smtp_conn_start_tls(c, "localhost", 1, ca_pem, t0 + 250, err, sizeof(err)) == SMTP_IO_TIMEOUT);
 	el = smtp_now_ms() - t0;
-	CHECK(el >= 245 && el < 800);
+	CHECK(el >= 245 && el < 2800);
 	CHECK_STR(err, "the TLS handshake timed out");
 	smtp_conn_close(c);
 	CHECK(fake_finish(&f));
