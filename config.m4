@@ -12,7 +12,7 @@ if test "$PHP_SMTP" != "no"; then
     SMTP_CFLAGS="$SMTP_CFLAGS -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers"
   fi
   SMTP_CORE="ext/core/buf.c ext/core/strlist.c ext/core/address.c ext/core/message.c ext/core/reply.c ext/core/config.c ext/core/result.c ext/core/transport.c ext/core/sasl.c ext/core/session.c ext/core/sendmail_args.c"
-  SMTP_BINDING="ext/smtp.c ext/smtp_ini.c ext/smtp_mail.c ext/smtp_array.c"
+  SMTP_BINDING="ext/smtp.c ext/smtp_ini.c ext/smtp_mail.c ext/smtp_array.c ext/smtp_functions.c"
   PHP_NEW_EXTENSION(smtp, $SMTP_BINDING $SMTP_CORE, $ext_shared,, $SMTP_CFLAGS)
   PHP_ADD_BUILD_DIR($ext_builddir/ext)
   PHP_ADD_BUILD_DIR($ext_builddir/ext/core)

@@ -7,3 +7,17 @@
  * recipients, or null when there was none.
  */
 function smtp_last_error(): ?array {}
+
+/**
+ * Sends a short test message to $to now, with the current settings overridden by $options for
+ * this call (host, port, encryption, username, password, auth, from, from_name, helo, timeout,
+ * verify_peer, cafile, subject, body). Never throws for an SMTP failure: the result says it.
+ */
+function smtp_test_send(string $to, array $options = []): array {}
+
+/**
+ * Connects, negotiates TLS, greets, authenticates and quits, sending nothing, with the current
+ * settings overridden by $options (host, port, encryption, username, password, auth, helo,
+ * timeout, verify_peer, cafile).
+ */
+function smtp_check(array $options = []): array {}

@@ -1,14 +1,27 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: d421cb48bde9af6f22ba90cfe5291a3ea476f07a */
+ * Stub hash: a5e9f11f6d1f6bcbaf8cb7274660560dd0c44d6a */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_last_error, 0, 0, IS_ARRAY, 1)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_test_send, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_check, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
 
 ZEND_FUNCTION(smtp_last_error);
+ZEND_FUNCTION(smtp_test_send);
+ZEND_FUNCTION(smtp_check);
 
 
 static const zend_function_entry ext_functions[] = {
 	ZEND_FE(smtp_last_error, arginfo_smtp_last_error)
+	ZEND_FE(smtp_test_send, arginfo_smtp_test_send)
+	ZEND_FE(smtp_check, arginfo_smtp_check)
 	ZEND_FE_END
 };

@@ -15,7 +15,7 @@
 
 /* PHP's ini parser reads an unquoted `none` as an empty string, so "" means none for the
  * settings that have a `none` value. */
-static const char *smtp_ini_none_if_empty(const char *v)
+const char *smtp_ini_none_if_empty(const char *v)
 {
 	return (v == NULL || *v == '\0') ? "none" : v;
 }
@@ -286,10 +286,9 @@ static const char *smtp_ini_str(const char *s)
 	return s ? s : "";
 }
 
-zend_result smtp_ini_config(smtp_config *cfg, char **secret, char *err, size_t errlen)
+void smtp_ini_config_base(smtp_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	*secret = NULL;
 	cfg->hosts = smtp_ini_str(SMTP_G(host));
 	cfg->port = (int) SMTP_G(port);
 	if (smtp_encryption_parse(smtp_ini_none_if_empty(SMTP_G(encryption)), &cfg->encryption) != 0) {
@@ -309,8 +308,15 @@ zend_result smtp_ini_config(smtp_config *cfg, char **secret, char *err, size_t e
 		cfg->cafile = php_ca ? php_ca : "";
 	}
 	cfg->allow_insecure_auth = SMTP_G(allow_insecure_auth);
-	if (*cfg->username) {
-		if (smtp_ini_resolve_secret(SMTP_G(password), secret, err, errlen) != SUCCESS) {
+	cfg->password = "";
+}
+
+zend_result smtp_ini_config_secret(smtp_config *cfg, const char *password_value, char **secret,
+                                   char *err, size_t errlen)
+{
+	*secret = NULL;
+	if (cfg->username && *cfg->username) {
+		if (smtp_ini_resolve_secret(password_value, secret, err, errlen) != SUCCESS) {
 			return FAILURE;
 		}
 	} else {
@@ -318,4 +324,10 @@ zend_result smtp_ini_config(smtp_config *cfg, char **secret, char *err, size_t e
 	}
 	cfg->password = *secret;
 	return SUCCESS;
+}
+
+zend_result smtp_ini_config(smtp_config *cfg, char **secret, char *err, size_t errlen)
+{
+	smtp_ini_config_base(cfg);
+	return smtp_ini_config_secret(cfg, SMTP_G(password), secret, err, errlen);
 }

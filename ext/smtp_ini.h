@@ -14,6 +14,16 @@ void smtp_ini_unregister(int type, int module_number);
 zend_result smtp_ini_config(smtp_config *cfg, char **secret, char *err, size_t errlen);
 void smtp_ini_secret_free(char **secret);
 
+/* The two halves of smtp_ini_config, for callers that override settings in between: every setting
+ * but the password, then the password (password_value: literal, env:NAME or file:/path) resolved
+ * when cfg->username is set. */
+void smtp_ini_config_base(smtp_config *cfg);
+zend_result smtp_ini_config_secret(smtp_config *cfg, const char *password_value, char **secret,
+                                   char *err, size_t errlen);
+
+/* Exposed for the functions' option checks: "" means none for these two settings. */
+const char *smtp_ini_none_if_empty(const char *v);
+
 /* Resolves a password setting value (literal, env:NAME, file:/path). Exposed for the functions
  * that take a password option. */
 zend_result smtp_ini_resolve_secret(const char *value, char **secret, char *err, size_t errlen);

@@ -1,0 +1,326 @@
+/* smtp_test_send() and smtp_check(): the diagnostics an admin screen calls. They take the current
+ * settings, override them with the options given for this call only, run the core, and return its
+ * result array. An SMTP failure is reported in the array, never thrown; a wrong option (unknown
+ * key, wrong type, invalid value) is a programming error and throws, naming the key. */
+#include "php.h"
+#include "php_ini.h"
+#include "ext/standard/info.h"
+#include "zend_exceptions.h"
+#include "zend_smart_str.h"
+
+#include "php_smtp.h"
+#include "smtp_ini.h"
+#include "smtp_array.h"
+#include "core/message.h"
+#include "core/session.h"
+#include "core/address.h"
+
+typedef struct {
+	smtp_config cfg;
+	const char *password_value;   /* NULL: the setting's */
+	const char *from;
+	const char *from_name;
+	const char *subject;
+	const char *body;
+} smtp_call_options;
+
+typedef enum { OPT_STRING, OPT_INT, OPT_BOOL } smtp_opt_type;
+
+static const struct {
+	const char   *name;
+	smtp_opt_type type;
+} smtp_known_options[] = {
+	{"host", OPT_STRING}, {"port", OPT_INT}, {"encryption", OPT_STRING}, {"username", OPT_STRING},
+	{"password", OPT_STRING}, {"auth", OPT_STRING}, {"from", OPT_STRING}, {"from_name", OPT_STRING},
+	{"helo", OPT_STRING}, {"timeout", OPT_INT}, {"verify_peer", OPT_BOOL}, {"cafile", OPT_STRING},
+	{"subject", OPT_STRING}, {"body", OPT_STRING},
+};
+
+/* No CR, LF or NUL: the value goes into a command line or a header. */
+static bool smtp_opt_one_line(zend_string *s)
+{
+	return strpbrk(ZSTR_VAL(s), "\r\n") == NULL && strlen(ZSTR_VAL(s)) == ZSTR_LEN(s);
+}
+
+/* Applies one option to o. Throws and returns FAILURE on a wrong type or value. */
+static zend_result smtp_apply_option(smtp_call_options *o, uint32_t arg, const char *key, smtp_opt_type type, zval *v)
+{
+	char err[256];
+
+	switch (type) {
+	case OPT_STRING:
+		if (Z_TYPE_P(v) != IS_STRING) {
+			zend_argument_type_error(arg, "option \"%s\" must be of type string, %s given", key, zend_zval_type_name(v));
+			return FAILURE;
+		}
+		if (strcmp(key, "body") != 0 && !smtp_opt_one_line(Z_STR_P(v))) {
+			zend_argument_value_error(arg, "option \"%s\" must not contain line breaks or NUL bytes", key);
+			return FAILURE;
+		}
+		break;
+	case OPT_INT:
+		if (Z_TYPE_P(v) != IS_LONG) {
+			zend_argument_type_error(arg, "option \"%s\" must be of type int, %s given", key, zend_zval_type_name(v));
+			return FAILURE;
+		}
+		break;
+	case OPT_BOOL:
+		if (Z_TYPE_P(v) != IS_TRUE && Z_TYPE_P(v) != IS_FALSE) {
+			zend_argument_type_error(arg, "option \"%s\" must be of type bool, %s given", key, zend_zval_type_name(v));
+			return FAILURE;
+		}
+		break;
+	}
+
+	if (!strcmp(key, "host")) {
+		smtp_host_entry hosts[16];
+		if (Z_STRLEN_P(v) == 0 || smtp_host_list_parse(Z_STRVAL_P(v), hosts, 16, err, sizeof(err)) < 0) {
+			zend_argument_value_error(arg, "option \"host\" must be a host name or address, or a comma-separated list of them, each optionally with :port");
+			return FAILURE;
+		}
+		o->cfg.hosts = Z_STRVAL_P(v);
+	} else if (!strcmp(key, "port")) {
+		if (Z_LVAL_P(v) < 0 || Z_LVAL_P(v) > 65535) {
+			zend_argument_value_error(arg, "option \"port\" must be between 0 and 65535");
+			return FAILURE;
+		}
+		o->cfg.port = (int) Z_LVAL_P(v);
+	} else if (!strcmp(key, "encryption")) {
+		if (smtp_encryption_parse(smtp_ini_none_if_empty(Z_STRVAL_P(v)), &o->cfg.encryption) != 0) {
+			zend_argument_value_error(arg, "option \"encryption\" must be one of auto, tls, ssl, none (aliases: starttls, smtps, implicit)");
+			return FAILURE;
+		}
+	} else if (!strcmp(key, "username")) {
+		o->cfg.username = Z_STRVAL_P(v);
+	} else if (!strcmp(key, "password")) {
+		o->password_value = Z_STRVAL_P(v);
+	} else if (!strcmp(key, "auth")) {
+		if (smtp_auth_parse(smtp_ini_none_if_empty(Z_STRVAL_P(v)), &o->cfg.auth) != 0) {
+			zend_argument_value_error(arg, "option \"auth\" must be one of auto, plain, login, cram-md5, xoauth2, none");
+			return FAILURE;
+		}
+	} else if (!strcmp(key, "from")) {
+		if (Z_STRLEN_P(v) && !smtp_address_valid(Z_STRVAL_P(v), Z_STRLEN_P(v))) {
+			zend_argument_value_error(arg, "option \"from\" must be an email address");
+			return FAILURE;
+		}
+		o->from = Z_STRVAL_P(v);
+	} else if (!strcmp(key, "from_name")) {
+		o->from_name = Z_STRVAL_P(v);
+	} else if (!strcmp(key, "helo")) {
+		o->cfg.helo = Z_STRVAL_P(v);
+	} else if (!strcmp(key, "timeout")) {
+		if (Z_LVAL_P(v) < 1 || Z_LVAL_P(v) > 3600) {
+			zend_argument_value_error(arg, "option \"timeout\" must be between 1 and 3600 seconds");
+			return FAILURE;
+		}
+		o->cfg.timeout_ms = (int) Z_LVAL_P(v) * 1000;
+	} else if (!strcmp(key, "verify_peer")) {
+		o->cfg.verify_peer = Z_TYPE_P(v) == IS_TRUE;
+	} else if (!strcmp(key, "cafile")) {
+		o->cfg.cafile = Z_STRVAL_P(v);
+	} else if (!strcmp(key, "subject")) {
+		o->subject = Z_STRVAL_P(v);
+	} else if (!strcmp(key, "body")) {
+		if (strlen(Z_STRVAL_P(v)) != Z_STRLEN_P(v)) {
+			zend_argument_value_error(arg, "option \"body\" must not contain NUL bytes");
+			return FAILURE;
+		}
+		o->body = Z_STRVAL_P(v);
+	}
+	return SUCCESS;
+}
+
+/* Options about the test message, which smtp_check() does not take. */
+static bool smtp_option_is_message(const char *name)
+{
+	return !strcmp(name, "subject") || !strcmp(name, "body") || !strcmp(name, "from") || !strcmp(name, "from_name");
+}
+
+/* The current settings overridden by `options`. Throws and returns FAILURE on a bad option. */
+static zend_result smtp_call_options_load(smtp_call_options *o, HashTable *options, uint32_t arg, bool sending)
+{
+	zend_string *key;
+	zend_ulong idx;
+	zval *v;
+
+	memset(o, 0, sizeof(*o));
+	smtp_ini_config_base(&o->cfg);
+	o->password_value = SMTP_G(password);
+	o->from = SMTP_G(from);
+	o->from_name = SMTP_G(from_name);
+	if (!options) {
+		return SUCCESS;
+	}
+	ZEND_HASH_FOREACH_KEY_VAL(options, idx, key, v) {
+		size_t i;
+		bool found = false;
+		if (!key) {
+			zend_argument_value_error(arg, "must only have string keys, " ZEND_ULONG_FMT " given", idx);
+			return FAILURE;
+		}
+		ZVAL_DEREF(v);
+		for (i = 0; i < sizeof(smtp_known_options) / sizeof(smtp_known_options[0]); i++) {
+			if (zend_string_equals_cstr(key, smtp_known_options[i].name, strlen(smtp_known_options[i].name))) {
+				found = true;
+				if (!sending && smtp_option_is_message(smtp_known_options[i].name)) {
+					found = false;   /* smtp_check() sends nothing */
+					break;
+				}
+				if (smtp_apply_option(o, arg, smtp_known_options[i].name, smtp_known_options[i].type, v) != SUCCESS) {
+					return FAILURE;
+				}
+				break;
+			}
+		}
+		if (!found) {
+			zend_argument_value_error(arg, "contains unknown option \"%s\" (known: host, port, encryption, username, "
+				"password, auth, %shelo, timeout, verify_peer, cafile%s)", ZSTR_VAL(key),
+				sending ? "from, from_name, " : "", sending ? ", subject, body" : "");
+			return FAILURE;
+		}
+	} ZEND_HASH_FOREACH_END();
+	return SUCCESS;
+}
+
+/* Fills res with a failure that happened before any connection. */
+static void smtp_fail_before(smtp_result *res, smtp_stage stage, const char *sentence, const smtp_config *cfg)
+{
+	smtp_result_set_error(res, stage, 0, NULL, NULL, "%s", sentence);
+	if (cfg && cfg->hosts) {
+		smtp_copy_str(res->host, sizeof(res->host), cfg->hosts);
+	}
+}
+
+/* The sender of a test message: the option, smtp.from, sendmail_from, or the user name when it is
+ * an address. NULL when there is none. */
+static const char *smtp_test_sender(const smtp_call_options *o)
+{
+	const char *sf = INI_STR("sendmail_from");
+	if (o->from && *o->from) {
+		return o->from;
+	}
+	if (sf && *sf) {
+		return sf;
+	}
+	if (o->cfg.username && strchr(o->cfg.username, '@')
+			&& smtp_address_valid(o->cfg.username, strlen(o->cfg.username))) {
+		return o->cfg.username;
+	}
+	return NULL;
+}
+
+/* {{{ smtp_test_send(string $to, array $options = []): array */
+PHP_FUNCTION(smtp_test_send)
+{
+	zend_string *to;
+	HashTable *options = NULL;
+	smtp_call_options o;
+	smtp_result res;
+	smtp_message msg;
+	smtp_message_input in;
+	smart_str raw = {0};
+	char *secret = NULL, err[512], host[256] = "";
+	const char *sender;
+
+	ZEND_PARSE_PARAMETERS_START(1, 2)
+		Z_PARAM_STR(to)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(options)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!smtp_opt_one_line(to)) {
+		zend_argument_value_error(1, "must not contain line breaks or NUL bytes");
+		RETURN_THROWS();
+	}
+	if (smtp_call_options_load(&o, options, 2, true) != SUCCESS) {
+		RETURN_THROWS();
+	}
+
+	smtp_result_init(&res);
+	smtp_message_init(&msg);
+	if (!o.cfg.hosts || !*o.cfg.hosts) {
+		smtp_fail_before(&res, SMTP_STAGE_CONNECT, "No SMTP server: smtp.host is empty and no \"host\" option was given", NULL);
+		goto done;
+	}
+	sender = smtp_test_sender(&o);
+	if (!sender) {
+		smtp_fail_before(&res, SMTP_STAGE_MAIL, "No sender for the test message: set smtp.from or pass the \"from\" option", &o.cfg);
+		goto done;
+	}
+	if (gethostname(host, sizeof(host) - 1) != 0) {
+		host[0] = '\0';
+	}
+
+	/* A short plain-text message, built like mail() would be called with it. */
+	smart_str_appends(&raw, "To: ");
+	smart_str_append(&raw, to);
+	smart_str_appends(&raw, "\r\nSubject: ");
+	smart_str_appends(&raw, o.subject && *o.subject ? o.subject : "Test message from the smtp extension");
+	smart_str_appends(&raw, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+		"Content-Transfer-Encoding: 8bit\r\nX-Mailer: PHP smtp extension " PHP_SMTP_VERSION "\r\n\r\n");
+	if (o.body && *o.body) {
+		smart_str_appends(&raw, o.body);
+	} else {
+		smart_str_appends(&raw, "This is a test message sent by smtp_test_send() from PHP " PHP_VERSION " on ");
+		smart_str_appends(&raw, *host ? host : "this server");
+		smart_str_appends(&raw, ".\r\nIf you can read it, this server can send mail over SMTP.\r\n");
+	}
+	smart_str_0(&raw);
+
+	memset(&in, 0, sizeof(in));
+	in.raw = ZSTR_VAL(raw.s);
+	in.raw_len = ZSTR_LEN(raw.s);
+	in.envelope_from = sender;
+	in.from_addr = sender;
+	in.from_name = o.from_name;
+	in.msgid_domain = o.cfg.helo && *o.cfg.helo ? o.cfg.helo : NULL;
+	in.now = time(NULL);
+	if (smtp_message_prepare(&in, &msg, err, sizeof(err)) != 0) {
+		smtp_fail_before(&res, SMTP_STAGE_RCPT, err, &o.cfg);
+		goto done;
+	}
+	if (smtp_ini_config_secret(&o.cfg, o.password_value, &secret, err, sizeof(err)) != SUCCESS) {
+		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
+		goto done;
+	}
+	smtp_submit(&o.cfg, &msg, &res);
+
+done:
+	smtp_ini_secret_free(&secret);
+	smtp_message_free(&msg);
+	smart_str_free(&raw);
+	smtp_result_to_array(&res, return_value);
+	smtp_result_free(&res);
+}
+/* }}} */
+
+/* {{{ smtp_check(array $options = []): array */
+PHP_FUNCTION(smtp_check)
+{
+	HashTable *options = NULL;
+	smtp_call_options o;
+	smtp_result res;
+	char *secret = NULL, err[512];
+
+	ZEND_PARSE_PARAMETERS_START(0, 1)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(options)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (smtp_call_options_load(&o, options, 1, false) != SUCCESS) {
+		RETURN_THROWS();
+	}
+	smtp_result_init(&res);
+	if (!o.cfg.hosts || !*o.cfg.hosts) {
+		smtp_fail_before(&res, SMTP_STAGE_CONNECT, "No SMTP server: smtp.host is empty and no \"host\" option was given", NULL);
+	} else if (smtp_ini_config_secret(&o.cfg, o.password_value, &secret, err, sizeof(err)) != SUCCESS) {
+		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
+	} else {
+		smtp_check_connection(&o.cfg, &res);
+	}
+	smtp_ini_secret_free(&secret);
+	smtp_result_to_array(&res, return_value);
+	smtp_result_free(&res);
+}
+/* }}} */
