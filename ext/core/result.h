@@ -52,14 +52,25 @@ typedef struct {
 	int      transcript_truncated;
 
 	int      round_trips;    /* replies waited for (for tests and benchmarks) */
+
+	int      facts;          /* SMTP_FACT_* the session observed for the current host (for the hint) */
 } smtp_result;
+
+/* What the session knows that neither the reply nor the sentence says; set before
+ * smtp_result_set_error so that the hint can name the setting to change. */
+#define SMTP_FACT_IMPLICIT_TLS  1   /* this host is tried with implicit TLS (smtp.encryption=ssl, or auto on 465) */
+#define SMTP_FACT_STARTTLS      2   /* smtp.encryption=tls: STARTTLS is required */
+#define SMTP_FACT_CREDENTIALS   4   /* a user name is set: AUTH is required */
+#define SMTP_FACT_SILENT        8   /* the last wait timed out without one byte from the server */
 
 #define SMTP_TRANSCRIPT_LIMIT (64 * 1024)
 
 void smtp_result_init(smtp_result *r);
 void smtp_result_free(smtp_result *r);
 /* Records the failure: stage, the reply's code/enhanced/text (reply may be NULL) and the
- * error sentence (printf-style). Keeps the first failure's sentence if called again. */
+ * error sentence (printf-style). Keeps the first failure's sentence if called again.
+ * Sets r->hint for the known cases, from the reply, the sentence, r->facts and what r already
+ * holds (host, port, tls_active, capabilities, auth_mech). */
 void smtp_result_set_error(smtp_result *r, smtp_stage stage, int code, const char *enhanced,
                            const char *server_text, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -188,6 +188,12 @@ static void fail_io(smtp_session *s, smtp_stage stage, smtp_io_status st, const 
 	if (n > 0 && s->ioerr[n - 1] == '.') {
 		s->ioerr[n - 1] = '\0';
 	}
+	/* a server that never said a word may be waiting for a TLS handshake (the hint says so) */
+	if (st == SMTP_IO_TIMEOUT && s->conn && smtp_conn_pending(s->conn) == 0) {
+		s->res->facts |= SMTP_FACT_SILENT;
+	} else {
+		s->res->facts &= ~SMTP_FACT_SILENT;
+	}
 	if (st == SMTP_IO_TIMEOUT) {
 		fmt_secs(smtp_now_ms() - s->t_phase, secs, sizeof(secs));
 		smtp_result_set_error(s->res, stage, 0, NULL, NULL, "SMTP %s timed out after %s s", what, secs);
@@ -496,17 +502,7 @@ static int do_handshake(smtp_session *s, const char *what)
 	                         s->ioerr, sizeof(s->ioerr));
 	s->res->t_tls += now_precise_ms() - t0;
 	if (st != SMTP_IO_OK) {
-		int pairing = s->enc == SMTP_ENC_SSL && (strstr(s->ioerr, "wrong version number")
-		                                         || strstr(s->ioerr, "packet length too long")
-		                                         || strstr(s->ioerr, "record layer failure"));
-		fail_io(s, SMTP_STAGE_TLS, st, what);
-		if (pairing && !s->res->hint) {
-			char hint[300];
-			snprintf(hint, sizeof(hint), "The server on port %d answered in plain text, so it expects "
-			         "STARTTLS, not implicit TLS: set smtp.encryption=tls (or auto), or use port 465 "
-			         "with smtp.encryption=ssl.", s->port);
-			s->res->hint = smtp_strdup(hint);
-		}
+		fail_io(s, SMTP_STAGE_TLS, st, what);   /* the hint tells plain text on an implicit-TLS port */
 		return -1;
 	}
 	s->res->tls_active = 1;
@@ -530,12 +526,6 @@ static int do_starttls(smtp_session *s)
 		                      ? "SMTP STARTTLS failed: the server %s does not offer STARTTLS (smtp.encryption=tls requires it)"
 		                      : "SMTP STARTTLS failed: the server %s does not offer STARTTLS, which smtp.encryption=auto "
 		                        "requires when a username is set", s->host);
-		if (!s->res->hint) {
-			s->res->hint = smtp_strdup(s->port == 465
-			    ? "Port 465 expects implicit TLS: set smtp.encryption=ssl (or auto)."
-			    : "Use a port where the server offers TLS (587 with STARTTLS, 465 with smtp.encryption=ssl); "
-			      "smtp.encryption=none sends without encryption.");
-		}
 		return -1;
 	}
 	if (send_cmd(s, SMTP_STAGE_TLS, "STARTTLS", NULL, "STARTTLS") != 0
@@ -713,12 +703,6 @@ static int do_auth(smtp_session *s)
 		smtp_result_set_error(s->res, SMTP_STAGE_AUTH, 0, NULL, NULL,
 		                      "SMTP AUTH failed: the server %s does not offer authentication (no AUTH in its %s reply)",
 		                      s->host, s->esmtp ? "EHLO" : "HELO");
-		if (!s->res->hint) {
-			s->res->hint = smtp_strdup(smtp_conn_is_tls(s->conn)
-			    ? "Check that the server is a submission server (port 587 or 465) and that AUTH is enabled, "
-			      "or leave smtp.username empty if it accepts mail without authentication."
-			    : "Many servers offer AUTH only over TLS: use smtp.encryption=tls or ssl.");
-		}
 		return -1;
 	}
 	mech = smtp_sasl_choose(s->cfg->auth, s->cap_auth);
@@ -823,6 +807,9 @@ static int open_host(smtp_session *s, const smtp_host_entry *e, int64_t phase_dl
 	smtp_copy_str(s->res->host, sizeof(s->res->host), s->host);
 	s->res->port = s->port;
 	snprintf(s->res->encryption, sizeof(s->res->encryption), "none");
+	s->res->facts = (s->enc == SMTP_ENC_SSL ? SMTP_FACT_IMPLICIT_TLS : 0)
+	              | (s->enc == SMTP_ENC_TLS ? SMTP_FACT_STARTTLS : 0)
+	              | (has_user(s) ? SMTP_FACT_CREDENTIALS : 0);
 	s->dl = phase_dl;
 
 	t0 = now_precise_ms();
@@ -850,11 +837,7 @@ static int open_host(smtp_session *s, const smtp_host_entry *e, int64_t phase_dl
 	snprintf(what, sizeof(what), "greeting from %s:%d", s->host, s->port);
 	s->t_phase = smtp_now_ms();
 	if (read_reply(s, SMTP_STAGE_GREETING, what) != 0) {
-		if (s->res->stage == SMTP_STAGE_GREETING && s->res->code == 0 && s->enc != SMTP_ENC_SSL
-		    && s->port == 465 && !s->res->hint) {
-			s->res->hint = smtp_strdup("Port 465 expects implicit TLS: set smtp.encryption=ssl (or auto).");
-		}
-		return -1;
+		return -1;   /* silence here on a non-TLS connection: the hint suggests implicit TLS */
 	}
 	if (s->reply.code != 220) {
 		if (s->reply.code == 554) {
