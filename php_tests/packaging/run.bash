@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Packaging checks: the three drift checks, then the PECL path for real on this machine —
+#   pecl package-validate, pecl package, `pecl install ./smtp-X.Y.Z.tgz` offline (in a network
+#   namespace without network when unshare(1) can make one) into the machine's PHP, a smoke check
+#   through the installed extension (php -n -d extension=smtp: mail() delivered to the project's
+#   test SMTP server on an ephemeral loopback port), pecl uninstall, and a check that every file
+#   pecl touched is as it was before (a copy of a pre-existing smtp.so or PEAR registry is put back).
+# Prints one line per check and "N passed, N failed"; exits non-zero on a failure. Needs root (it
+# installs into the machine's PHP), php-pear, php-dev, python3. Safe to run twice, and in parallel
+# (a lock serialises runs).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+here=php_tests/packaging
+python=/usr/bin/python3
+passed=0; failed=0
+
+pass() { echo "ok   - $1"; passed=$((passed + 1)); }
+fail() {  # name, details...
+	echo "FAIL - $1"; shift
+	[ $# -gt 0 ] && printf '%s\n' "$@" | tail -n 40 | sed 's/^/       /'
+	failed=$((failed + 1))
+}
+check() {  # name, command...: passes when the command exits 0; shows its output on failure
+	local name=$1 out; shift
+	if out=$("$@" 2>&1); then pass "$name: $(printf '%s' "$out" | tail -n 1)"; else fail "$name" "$out"; fi
+}
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+
+# ---- drift ----------------------------------------------------------------------------------
+check "drift: package.xml and config.w32 list every file" "$python" $here/drift_files.py
+check "drift: one version" "$python" $here/drift_version.py
+check "drift: ini settings documented" "$python" $here/drift_ini.py
+
+# ---- PECL -----------------------------------------------------------------------------------
+for tool in pecl php php-config phpize; do
+	command -v $tool >/dev/null || { fail "pecl: $tool not found (apt-get install php-pear php-dev)"; finish; }
+done
+if [ "$(id -u)" -ne 0 ]; then fail "pecl install: needs root to install into the machine's PHP"; finish; fi
+
+version=$(sed -n 's/^#define PHP_SMTP_VERSION "\(.*\)"/\1/p' ext/php_smtp.h)
+work=$(mktemp -d /tmp/smtp-packaging.XXXXXX)
+mkdir -p "$work/tmp" "$work/capture"
+exec 9>/tmp/smtp-packaging.lock
+flock -w 900 9 || { fail "pecl: another packaging run holds /tmp/smtp-packaging.lock"; rm -rf "$work"; finish; }
+
+# pecl builds under $TMPDIR/pear/temp by default: keep that inside our work directory.
+export TMPDIR="$work/tmp" PHP_PEAR_TEMP_DIR="$work/tmp/pear/temp" \
+	PHP_PEAR_DOWNLOAD_DIR="$work/tmp/pear/download" PHP_PEAR_CACHE_DIR="$work/tmp/pear/cache"
+ext_dir=$(pecl config-get ext_dir 2>/dev/null | tail -n 1)
+php_dir=$(pecl config-get php_dir 2>/dev/null | tail -n 1)
+[ -d "$ext_dir" ] && [ -d "$php_dir" ] || { fail "pecl: cannot read ext_dir/php_dir from pecl config-get" "$ext_dir" "$php_dir"; rm -rf "$work"; finish; }
+# What pecl install/uninstall writes: the module, PEAR's registry and file map, docs and tests.
+watched=("$ext_dir/smtp.so" "$php_dir/.filemap" "$php_dir/.depdb" "$php_dir/.depdblock" "$php_dir/.lock"
+	"$php_dir/.registry/.channel.pecl.php.net" "$php_dir/docs" "$php_dir/tests" "$HOME/.pearrc" /etc/pear /tmp/pear)
+
+snapshot() {  # every watched path (recursively), with a checksum for files
+	local p
+	for p in "${watched[@]}"; do
+		[ -e "$p" ] || [ -L "$p" ] || continue
+		find "$p" \( -type f -printf '%p f ' -exec sh -c 'sha1sum <"$1" | cut -c1-16' _ {} \; \) \
+			-o \( ! -type f -printf '%p %y\n' \)
+	done | LC_ALL=C sort
+}
+snapshot >"$work/before"
+backup=()
+for p in "${watched[@]}"; do [ -e "$p" ] && backup+=("$p"); done
+[ ${#backup[@]} -gt 0 ] && tar -cPf "$work/backup.tar" "${backup[@]}"
+
+server_pid=
+restore() {  # puts back every watched path as it was; safe to call twice
+	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+	server_pid=
+	if pecl list -c pecl 2>/dev/null | grep -qi '^smtp '; then
+		(cd "$work" && pecl uninstall smtp >"$work/uninstall-cleanup.log" 2>&1)
+	fi
+	# remove what appeared (files first, then directories deepest first), then unpack the copy
+	snapshot >"$work/now"
+	awk '{print $1}' "$work/before" >"$work/before.paths"
+	awk '{print $1}' "$work/now" | LC_ALL=C sort -r | while read -r p; do
+		grep -qxF -- "$p" "$work/before.paths" && continue
+		if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir -- "$p" 2>/dev/null; else rm -f -- "$p"; fi
+	done
+	[ -f "$work/backup.tar" ] && tar -xPf "$work/backup.tar"
+}
+trap 'restore; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+# package-validate: no errors
+out=$(pecl package-validate package.xml 2>&1)
+if printf '%s' "$out" | grep -q 'Validation: 0 error(s)'; then
+	pass "pecl package-validate: $(printf '%s' "$out" | grep 'Validation:')"
+else
+	fail "pecl package-validate" "$out"
+fi
+
+# package: builds smtp-X.Y.Z.tgz holding every file package.xml lists
+tgz="$work/smtp-$version.tgz"
+out=$(cd "$work" && pecl package "$top/package.xml" 2>&1)
+if [ -f "$tgz" ]; then
+	listed=$("$python" - "$top/package.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{http://pear.php.net/dtd/package-2.0}"
+def walk(el, prefix):
+    for c in el:
+        if c.tag == ns + "dir":
+            n = c.get("name", "/")
+            yield from walk(c, prefix if n == "/" else prefix + n.strip("/") + "/")
+        elif c.tag == ns + "file":
+            yield prefix + c.get("name").lstrip("/")
+for p in sorted(walk(ET.parse(sys.argv[1]).getroot().find(ns + "contents"), "")):
+    print(p)
+PY
+)
+	all_tgz=$(tar -tzf "$tgz")
+	in_tgz=$(printf '%s\n' "$all_tgz" | sed -n "s|^smtp-$version/||p" | LC_ALL=C sort)
+	missing=$(comm -23 <(printf '%s\n' "$listed" | LC_ALL=C sort) <(printf '%s\n' "$in_tgz"))
+	if [ -z "$missing" ] && printf '%s\n' "$all_tgz" | grep -x package.xml >/dev/null; then
+		pass "pecl package: smtp-$version.tgz, $(printf '%s\n' "$in_tgz" | wc -l) files, $(du -k "$tgz" | cut -f1) KB"
+	else
+		fail "pecl package: files missing from smtp-$version.tgz" "$missing"
+	fi
+else
+	fail "pecl package: no smtp-$version.tgz" "$out"
+fi
+
+# install, offline
+installed=0
+if [ -f "$tgz" ]; then
+	netns=""
+	if unshare -n true 2>/dev/null; then netns="unshare -n"; fi
+	(cd "$work" && $netns pecl install --offline --force -D 'enable-smtp-dev="no"' "./smtp-$version.tgz" \
+		</dev/null >"$work/install.log" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q "install ok: channel://pecl.php.net/smtp-$version" "$work/install.log" \
+		&& [ -f "$ext_dir/smtp.so" ]; then
+		installed=1
+		pass "pecl install --offline ./smtp-$version.tgz: $ext_dir/smtp.so (${netns:+no network: }${netns:-network reachable, --offline only})"
+	else
+		fail "pecl install --offline ./smtp-$version.tgz (exit $rc)" "$(cat "$work/install.log")"
+	fi
+fi
+
+# smoke: mail() through the installed extension reaches the test SMTP server
+if [ $installed -eq 1 ]; then
+	"$python" php_tests/servers/smtp_server.py --port 0 --port-file "$work/port" --capture-dir "$work/capture" \
+		--idle-exit 30 --max-lifetime 120 --parent-pid $$ >"$work/server.log" 2>&1 &
+	server_pid=$!
+	for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+	port=$(cat "$work/port" 2>/dev/null)
+	nonce="pecl-smoke-$$-$RANDOM"
+	if [ -z "$port" ]; then
+		fail "smoke: the test SMTP server did not start" "$(cat "$work/server.log")"
+	else
+		out=$(timeout 60 php -n -d extension_dir="$ext_dir" -d extension=smtp \
+			-d smtp.host=127.0.0.1 -d smtp.port="$port" -d smtp.encryption=none -d smtp.timeout=10 \
+			-d smtp.from=packager@example.org -r '
+				$ok = mail("smoke@example.org", $argv[1], "Sent through the installed extension.\n");
+				echo json_encode(["mail" => $ok, "version" => phpversion("smtp"),
+					"error" => $ok ? null : (smtp_last_error()["error"] ?? null)]), "\n";' "$nonce" 2>&1)
+		got=$("$python" - "$work/capture" "$nonce" <<'PY'
+import glob, json, sys
+for j in sorted(glob.glob(sys.argv[1] + "/*.json")):
+    m = json.load(open(j))
+    eml = open(j[:-5] + ".eml", "rb").read().decode("utf-8", "replace")
+    if m.get("accepted") and "Subject: " + sys.argv[2] in eml:
+        print("%s %s" % (m.get("mail_from"), ",".join(m.get("rcpt_to", []))))
+PY
+)
+		if printf '%s' "$out" | grep -q "\"mail\":true,\"version\":\"$version\"" \
+			&& [ "$got" = "packager@example.org smoke@example.org" ]; then
+			pass "smoke: php -d extension=smtp (version $version): mail() delivered to 127.0.0.1:$port, envelope $got"
+		else
+			fail "smoke: mail() through the installed extension" "php: $out" "server captured: ${got:-nothing}" \
+				"$(tail -n 5 "$work/server.log")"
+		fi
+	fi
+	kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=
+fi
+
+# uninstall
+if [ $installed -eq 1 ]; then
+	(cd "$work" && pecl uninstall smtp >"$work/uninstall.log" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q "uninstall ok" "$work/uninstall.log" && [ ! -e "$ext_dir/smtp.so" ]; then
+		pass "pecl uninstall smtp: $ext_dir/smtp.so removed"
+	else
+		fail "pecl uninstall smtp (exit $rc)" "$(cat "$work/uninstall.log")"
+	fi
+fi
+
+# the machine as it was
+restore
+snapshot >"$work/after"
+if diff "$work/before" "$work/after" >"$work/diff"; then
+	pass "machine left as it was: $(wc -l <"$work/before") watched paths unchanged"
+else
+	fail "machine left as it was" "$(cat "$work/diff")"
+fi
+finish
