@@ -1,0 +1,43 @@
+--TEST--
+Connect timeout (a port that never answers): hint says the port is blocked, try 587, 465 or 2525
+--DESCRIPTION--
+A listening socket on 127.0.0.1 with a backlog of 0 whose accept queue is already full: the kernel drops further SYNs, so connect() never completes, like a firewall that drops packets. The timeout option (1 s) bounds the call.
+--EXTENSIONS--
+smtp
+--SKIPIF--
+<?php require __DIR__ . '/../servers/skipif.inc'; ?>
+--FILE--
+<?php
+require __DIR__ . '/api.inc';
+$ctx = stream_context_create(['socket' => ['backlog' => 0]]);
+$l = stream_socket_server('tcp://127.0.0.1:0', $errno, $errstr, STREAM_SERVER_BIND | STREAM_SERVER_LISTEN, $ctx);
+$name = stream_socket_get_name($l, false);
+$port = (int)substr($name, strrpos($name, ':') + 1);
+$fill = [];
+for ($i = 0; $i < 8; $i++) {   /* fill the accept queue until a connect no longer completes */
+    $c = @stream_socket_client("tcp://127.0.0.1:$port", $errno, $errstr, 0.3);
+    if (!$c) {
+        break;
+    }
+    $fill[] = $c;
+}
+var_dump($i < 8);
+$t = microtime(true);
+$r = smtp_test_send('to@example.org', ['host' => "127.0.0.1:$port", 'encryption' => 'none', 'timeout' => 1, 'from' => 'a@example.com']);
+$el = microtime(true) - $t;
+var_dump($el >= 0.9 && $el < (smtp_test_slow() ? 10 : 3));
+api_show($r);
+var_dump($r['timings']['connect'] >= 900, $r['address']);
+?>
+--EXPECTF--
+bool(true)
+bool(true)
+shape ok
+ok: false
+stage: 'connect'
+code: NULL
+enhanced: NULL
+error: 'SMTP connect to 127.0.0.1:%d timed out after 1.0 s'
+hint: '127.0.0.1 did not answer on port %d: the host or a firewall on the way (often the hosting provider, which blocks outgoing mail ports such as 25) drops the connection - try port 587 (smtp.encryption=tls), 465 (smtp.encryption=ssl) or 2525, or ask the hosting provider to open the port.'
+bool(true)
+NULL
