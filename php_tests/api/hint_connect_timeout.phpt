@@ -37,7 +37,7 @@ ok: false
 stage: 'connect'
 code: NULL
 enhanced: NULL
-error: 'SMTP connect to 127.0.0.1:%d timed out after 1.0 s'
+error: 'SMTP connect to 127.0.0.1:%d timed out after %s s'
 hint: '127.0.0.1 did not answer on port %d: the host or a firewall on the way (often the hosting provider, which blocks outgoing mail ports such as 25) drops the connection - try port 587 (smtp.encryption=tls), 465 (smtp.encryption=ssl) or 2525, or ask the hosting provider to open the port.'
 bool(true)
 NULL

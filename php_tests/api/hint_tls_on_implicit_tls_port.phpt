@@ -29,7 +29,7 @@ ok: false
 stage: 'greeting'
 code: NULL
 enhanced: NULL
-error: 'SMTP greeting from 127.0.0.1:%d timed out after 2.0 s'
+error: 'SMTP greeting from 127.0.0.1:%d timed out after %s s'
 hint: 'The server on port %d sent no greeting: if this port expects implicit TLS (as 465 does), set smtp.encryption=ssl; otherwise the server is overloaded or not an SMTP server.'
 bool(true)
 shape ok
@@ -37,7 +37,7 @@ ok: false
 stage: 'greeting'
 code: NULL
 enhanced: NULL
-error: 'SMTP greeting from 127.0.0.1:%d timed out after 2.0 s'
+error: 'SMTP greeting from 127.0.0.1:%d timed out after %s s'
 hint: 'The server on port %d sent no greeting: if this port expects implicit TLS (as 465 does), set smtp.encryption=ssl; otherwise the server is overloaded or not an SMTP server.'
 string(8) "greeting"
 NULL
