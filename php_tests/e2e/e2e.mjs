@@ -1,0 +1,477 @@
+// Browser tests of the Native SMTP plugin on a real WordPress; started by run.bash, which sets the
+// environment up (E2E_* variables) and tears it down. One line per test, then "N passed, N failed".
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (v === undefined || v === '') throw new Error(`run.bash did not set ${k}`);
+  return v;
+};
+const A = env('E2E_URL_A');        // extension loaded
+const B = env('E2E_URL_B');        // no extension
+const C = env('E2E_URL_C');        // extension, smtp.allow_runtime_config=0
+const W = env('E2E_W');
+const ART = env('E2E_ART');
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const SMTP_PORT = env('SMTP_PORT');
+const SMTP_USER = env('SMTP_USER');
+const SMTP_PASS = env('SMTP_PASS');
+const WRONG_PASS = 'Wrong-pass-e2e-5Kd81';
+const ADMIN = { user: env('WP_ADMIN_USER'), pass: env('WP_ADMIN_PASS'), email: env('WP_ADMIN_EMAIL') };
+const EDITOR = { user: env('WP_EDITOR_USER'), pass: env('WP_EDITOR_PASS') };
+const FROM = 'shop@example.com';
+const FROM_NAME = 'E2E Shop';
+const SETTINGS = '/wp-admin/options-general.php?page=native-smtp';
+// Every secret that must never reach a browser.
+const SECRETS = [SMTP_PASS, WRONG_PASS, Buffer.from(`\0${SMTP_USER}\0${SMTP_PASS}`).toString('base64'),
+  Buffer.from(SMTP_PASS).toString('base64')];
+
+// ------------------------------------------------------------------ helpers
+
+class Fail extends Error {}
+function check(cond, msg) { if (!cond) throw new Fail(msg); }
+function eq(got, want, what) { check(got === want, `${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`); }
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Messages the test SMTP server captured: [{ env, data, file }] in arrival order. */
+function smtpMessages() {
+  const dir = path.join(W, 'capture');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => {
+    const eml = path.join(dir, f.replace(/\.json$/, '.eml'));
+    return { env: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')), data: fs.existsSync(eml) ? fs.readFileSync(eml, 'utf8') : '', file: f };
+  });
+}
+
+/** Messages PHP's own transport (sendmail_path) would have sent. */
+function sendmailMessages() {
+  const dir = path.join(W, 'sendmail');
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+}
+
+async function waitFor(fn, what, ms = 8000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Fail(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** The first header of that name in a raw message (unfolded). */
+function header(data, name) {
+  const head = data.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+  const m = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(name.toLowerCase() + ':'));
+  return m === undefined ? null : m.slice(name.length + 1).trim();
+}
+
+/** Runs PHP inside the e2e WordPress (CLI, no extension) and returns its output. */
+function wpEval(code) {
+  return execFileSync(process.env.E2E_PHP || 'php', [path.join(HERE, 'wp-eval.inc'), code], { env: process.env, timeout: 30000 }).toString();
+}
+
+/** wp-config.php constants for the next requests (null: none). */
+function setConstants(defs) {
+  const file = path.join(W, 'wp-constants.php');
+  if (!defs) { fs.rmSync(file, { force: true }); return; }
+  const lines = Object.entries(defs).map(([k, v]) => `define( ${JSON.stringify(k)}, ${typeof v === 'string' ? `'${v.replace(/[\\']/g, '\\$&')}'` : JSON.stringify(v)} );`);
+  fs.writeFileSync(file, `<?php\n${lines.join('\n')}\n`);
+}
+
+// Every HTML/JSON body the browser receives, to prove no secret is ever sent to it.
+const bodies = [];
+let current = null; // the page that loaded last (for the screenshot of a failure)
+function record(page) {
+  page.on('load', () => { current = page; });
+  page.on('response', (resp) => {
+    const type = resp.headers()['content-type'] || '';
+    if (/html|json|text\/plain|javascript/.test(type)) {
+      bodies.push(resp.text().then((t) => ({ url: resp.url(), text: t }), () => null));
+    }
+  });
+}
+
+let browser;
+async function newPage(base) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: base });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  record(page);
+  return page;
+}
+
+async function login(page, who) {
+  await page.goto('/wp-login.php');
+  await page.fill('#user_login', who.user);
+  await page.fill('#user_pass', who.pass);
+  await Promise.all([page.waitForURL(/\/wp-admin\/?/), page.click('#wp-submit')]);
+}
+
+/** Fills the settings form (only the given fields) and saves; returns the page after the redirect. */
+async function saveSettings(page, fields) {
+  await page.goto(SETTINGS);
+  for (const [id, v] of Object.entries(fields)) {
+    const el = page.locator('#native-smtp-' + id);
+    const tag = await el.evaluate((e) => e.tagName + ':' + (e.type || ''));
+    if (tag.startsWith('SELECT')) await el.selectOption(v);
+    else if (tag.endsWith('checkbox')) await el.setChecked(!!v);
+    else await el.fill(String(v));
+  }
+  await Promise.all([page.waitForURL(/settings-updated=true/), page.click('#submit')]);
+}
+
+async function sendTest(page, to) {
+  await page.goto(SETTINGS);
+  if (to) await page.fill('#native-smtp-to', to);
+  await Promise.all([page.waitForURL(/native-smtp-result=test/), page.click('#native-smtp-send-test')]);
+  return page.locator('#native-smtp-result');
+}
+
+async function storedOption() {
+  return JSON.parse(wpEval("echo wp_json_encode( get_option( 'native_smtp_settings' ) );"));
+}
+
+// ------------------------------------------------------------------ the tests
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+let admin; // the administrator's page on server A, shared by the tests that follow each other
+
+test('admin logs in and finds Settings → SMTP with the extension loaded', async () => {
+  admin = await newPage(A);
+  await login(admin, ADMIN);
+  await admin.goto('/wp-admin/options-general.php');
+  await admin.click('#adminmenu a[href="options-general.php?page=native-smtp"]');
+  await admin.waitForSelector('h1:text-is("SMTP")');
+  const ext = (await admin.textContent('#native-smtp-status-extension')).trim();
+  const version = execFileSync(process.env.E2E_PHP || 'php', ['-d', 'extension=' + env('E2E_EXT'), '-r', 'echo phpversion("smtp");']).toString();
+  eq(ext, `loaded, version ${version}`, 'status box');
+  check(await admin.locator('#native-smtp-missing-extension').count() === 0, 'the missing-extension notice shows although the extension is loaded');
+  return admin;
+});
+
+test('invalid input is refused with field errors (port, encryption, email)', async () => {
+  await admin.goto(SETTINGS);
+  await admin.fill('#native-smtp-port', '99999');
+  await admin.fill('#native-smtp-from', 'not-an-address');
+  // An encryption value the form does not offer (a hand-made POST): add it to the select.
+  await admin.locator('#native-smtp-encryption').evaluate((s) => { const o = new Option('starttls-please', 'starttls-please'); s.add(o); s.value = o.value; });
+  await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click('#submit')]);
+  const port = await admin.textContent('#native-smtp-port-error');
+  check(/Port: “99999” is not a port number/.test(port), `port error: ${port}`);
+  const enc = await admin.textContent('#native-smtp-encryption-error');
+  check(/Encryption: unknown value “starttls-please”/.test(enc), `encryption error: ${enc}`);
+  const from = await admin.textContent('#native-smtp-from-error');
+  check(/From email: “not-an-address” is not a valid email address/.test(from), `from error: ${from}`);
+  eq(await admin.getAttribute('#native-smtp-port', 'aria-invalid'), 'true', 'port aria-invalid');
+  check(await admin.locator('#setting-error-settings_updated').count() === 0, '"Settings saved" shown despite errors');
+  const o = await storedOption();
+  eq(o.port, 0, 'stored port'); eq(o.encryption, 'auto', 'stored encryption'); eq(o.from, '', 'stored from');
+  return admin;
+});
+
+test('settings are saved; the password is write-only and stored encrypted', async () => {
+  await saveSettings(admin, {
+    host: '127.0.0.1', port: SMTP_PORT, encryption: 'tls', auth: 'auto', username: SMTP_USER,
+    password: SMTP_PASS, from: FROM, 'from-name': FROM_NAME, timeout: '10', 'verify-peer': true,
+  });
+  check(/Settings saved/.test(await admin.textContent('#setting-error-settings_updated')), 'no "Settings saved" notice');
+  eq(await admin.inputValue('#native-smtp-host'), '127.0.0.1', 'host after reload');
+  eq(await admin.inputValue('#native-smtp-port'), SMTP_PORT, 'port after reload');
+  eq(await admin.inputValue('#native-smtp-encryption'), 'tls', 'encryption after reload');
+  eq(await admin.inputValue('#native-smtp-password'), '', 'password field after reload');
+  check(/Stored/.test(await admin.getAttribute('#native-smtp-password', 'placeholder')), 'password placeholder does not say it is stored');
+  const o = await storedOption();
+  check(typeof o.password === 'string' && o.password.startsWith('ns1:'), `stored password is not encrypted: ${String(o.password).slice(0, 8)}…`);
+  check(!JSON.stringify(o).includes(SMTP_PASS), 'plain password in the database');
+  const dec = wpEval("echo Native_SMTP_Crypto::decrypt( get_option( 'native_smtp_settings' )['password'] ) === getenv( 'SMTP_PASS' ) ? 'same' : 'different';");
+  eq(dec, 'same', 'decrypted password');
+  // Blank keeps the stored one.
+  await saveSettings(admin, { 'from-name': FROM_NAME });
+  eq((await storedOption()).password, o.password, 'password after a save with the field blank');
+  // The status box names the source of each value.
+  const src = (k) => admin.textContent(`#native-smtp-sources tr[data-setting="${k}"] .native-smtp-source-cell`);
+  eq((await src('host')).trim(), 'this page', 'source of smtp.host');
+  eq((await src('cafile')).trim(), 'php.ini', 'source of smtp.cafile');
+  check(/SMTP: 127\.0\.0\.1/.test(await admin.textContent('#native-smtp-status-transport')), 'transport line');
+  return admin;
+});
+
+test('Check connection succeeds and shows TLS and AUTH', async () => {
+  await admin.goto(SETTINGS);
+  await Promise.all([admin.waitForURL(/native-smtp-result=check/), admin.click('#native-smtp-check')]);
+  const panel = admin.locator('#native-smtp-result');
+  eq(await panel.getAttribute('data-ok'), '1', `check result (${(await panel.textContent()).replace(/\s+/g, ' ').slice(0, 300)})`);
+  check(/Connection works/.test(await panel.locator('h2').textContent()), 'heading');
+  const details = await admin.textContent('#native-smtp-details');
+  check(/TLSv1\.[23]/.test(details), 'no TLS protocol in the details');
+  check(/Certificateverifiedyes/.test(details.replace(/\s+/g, '')), 'certificate not shown as verified');
+  check(/PLAIN|LOGIN/.test(details), 'no AUTH mechanism in the details');
+  const tr = await admin.textContent('#native-smtp-transcript');
+  check(/C: STARTTLS/.test(tr) && /C: QUIT/.test(tr), 'transcript lacks STARTTLS/QUIT');
+  check(!/C: MAIL FROM/.test(tr), 'check sent a message');
+  return admin;
+});
+
+let sentBefore = 0;
+test('Send test email: success panel with the transcript', async () => {
+  sentBefore = smtpMessages().length;
+  const panel = await sendTest(admin, 'alice@example.net');
+  eq(await panel.getAttribute('data-ok'), '1', `test result (${(await panel.textContent()).replace(/\s+/g, ' ').slice(0, 300)})`);
+  check(/Test email sent/.test(await panel.locator('h2').textContent()), 'heading');
+  check(/accepted the message for alice@example\.net/.test(await panel.textContent()), 'summary');
+  const tr = await admin.textContent('#native-smtp-transcript');
+  check(await admin.locator('#native-smtp-transcript').isVisible(), 'transcript not visible');
+  check(/S: 220/.test(tr) && /C: STARTTLS/.test(tr) && /C: AUTH/.test(tr) && /C: MAIL FROM:<shop@example\.com>/.test(tr) && /C: RCPT TO:<alice@example\.net>/.test(tr), `transcript: ${tr.slice(0, 400)}`);
+  check(/\*\*\*\*\*\*\*\*/.test(tr), 'AUTH payload not masked in the transcript');
+  return admin;
+});
+
+test('the test message arrives with the expected From and To', async () => {
+  const msgs = await waitFor(() => { const m = smtpMessages(); return m.length > sentBefore && m; }, 'the test message');
+  const m = msgs[msgs.length - 1];
+  eq(m.env.mail_from, FROM, 'envelope sender');
+  eq(JSON.stringify(m.env.rcpt_to), JSON.stringify(['alice@example.net']), 'envelope recipients');
+  eq(header(m.data, 'To'), 'alice@example.net', 'To:');
+  const from = header(m.data, 'From');
+  check(from === `${FROM_NAME} <${FROM}>` || from === `"${FROM_NAME}" <${FROM}>`, `From: ${from}`);
+  check(/^Test email from E2E Site$/.test(header(m.data, 'Subject')), `Subject: ${header(m.data, 'Subject')}`);
+  check(m.env.tls, 'not sent over TLS');
+  eq(m.env.auth_user, SMTP_USER, 'authenticated user');
+});
+
+test('a wrong password shows the failure and its hint', async () => {
+  await saveSettings(admin, { password: WRONG_PASS });
+  const panel = await sendTest(admin, 'alice@example.net');
+  eq(await panel.getAttribute('data-ok'), '0', 'result ok flag');
+  const h2 = await panel.locator('h2').textContent();
+  check(/failed at the auth stage/.test(h2), `heading: ${h2}`);
+  const err = await admin.textContent('.native-smtp-error');
+  check(/535/.test(err), `error sentence: ${err}`);
+  const hint = (await admin.textContent('#native-smtp-hint')).trim();
+  check(await admin.locator('#native-smtp-hint').isVisible() && hint.length > 20, `hint: ${hint}`);
+  check(/password|credentials/i.test(hint), `hint does not talk about the password: ${hint}`);
+  check(await admin.locator('#native-smtp-transcript').isVisible(), 'transcript not visible');
+  return admin;
+});
+
+test('WP Mail SMTP constants (WPMS_*) are honoured', async () => {
+  // The page still holds the wrong password: only WPMS_SMTP_PASS can make this work.
+  setConstants({
+    WPMS_ON: true, WPMS_SMTP_HOST: '127.0.0.1', WPMS_SMTP_PORT: Number(SMTP_PORT), WPMS_SSL: 'tls',
+    WPMS_SMTP_AUTH: true, WPMS_SMTP_AUTOTLS: true, WPMS_SMTP_USER: SMTP_USER, WPMS_SMTP_PASS: SMTP_PASS,
+    WPMS_MAIL_FROM: 'wpms@example.com', WPMS_MAIL_FROM_FORCE: true, WPMS_MAIL_FROM_NAME: 'WPMS Sender',
+    WPMS_MAIL_FROM_NAME_FORCE: true,
+  });
+  try {
+    await admin.goto(SETTINGS);
+    check(await admin.locator('#native-smtp-host').isDisabled(), 'host field not disabled');
+    check(/WPMS_SMTP_HOST \(WP Mail SMTP\)/.test(await admin.textContent('tr[data-field="host"] .native-smtp-source')), 'host source');
+    check(/WPMS_SSL/.test(await admin.textContent('tr[data-field="encryption"] .native-smtp-source')), 'encryption source');
+    check(await admin.locator('#native-smtp-password').isDisabled(), 'password field not disabled');
+    check(await admin.locator('#native-smtp-wpms').isVisible(), 'WPMS note');
+    const before = smtpMessages().length;
+    const panel = await sendTest(admin, 'bob@example.net');
+    eq(await panel.getAttribute('data-ok'), '1', `result (${(await panel.textContent()).replace(/\s+/g, ' ').slice(0, 300)})`);
+    const msgs = await waitFor(() => { const m = smtpMessages(); return m.length > before && m; }, 'the message');
+    const m = msgs[msgs.length - 1];
+    eq(m.env.mail_from, 'wpms@example.com', 'envelope sender');
+    check(/WPMS Sender.*<wpms@example\.com>/.test(header(m.data, 'From')), `From: ${header(m.data, 'From')}`);
+    // A plugin's own From is replaced too (WPMS_MAIL_FROM_FORCE): wp_mail() with its own From header,
+    // sent in a web request by the test-only helper.
+    const before2 = smtpMessages().length;
+    const r = await admin.request.get('/?e2e-wp-mail=carol@example.net');
+    eq((await r.text()).trim(), 'true', 'wp_mail() result');
+    const msgs2 = await waitFor(() => { const m2 = smtpMessages(); return m2.length > before2 && m2; }, 'the wp_mail message');
+    const m2 = msgs2[msgs2.length - 1];
+    check(/WPMS Sender.*<wpms@example\.com>/.test(header(m2.data, 'From')), `forced From: ${header(m2.data, 'From')}`);
+    return admin;
+  } finally {
+    setConstants(null);
+  }
+});
+
+test('a NATIVE_SMTP_* constant overrides the page', async () => {
+  await saveSettings(admin, { password: SMTP_PASS }); // back to the right password
+  setConstants({ NATIVE_SMTP_FROM_NAME: 'Constant Name', NATIVE_SMTP_TIMEOUT: 7 });
+  try {
+    await admin.goto(SETTINGS);
+    check(await admin.locator('#native-smtp-from-name').isDisabled(), 'from name not disabled');
+    eq(await admin.inputValue('#native-smtp-from-name'), 'Constant Name', 'from name shown');
+    check(/Set by wp-config\.php constant NATIVE_SMTP_FROM_NAME/.test(await admin.textContent('tr[data-field="from_name"] .native-smtp-source')), 'source line');
+    eq((await admin.textContent('#native-smtp-sources tr[data-setting="timeout"] td:nth-child(2)')).trim(), '7', 'effective timeout');
+    check(!(await admin.locator('#native-smtp-host').isDisabled()), 'host disabled without a constant');
+    // Saving the page keeps the constant's field untouched in the database.
+    await saveSettings(admin, { host: '127.0.0.1' });
+    eq((await storedOption()).from_name, FROM_NAME, 'stored from_name after a save');
+    const before = smtpMessages().length;
+    const panel = await sendTest(admin, 'dave@example.net');
+    eq(await panel.getAttribute('data-ok'), '1', 'result');
+    const msgs = await waitFor(() => { const m = smtpMessages(); return m.length > before && m; }, 'the message');
+    check(/Constant Name.*<shop@example\.com>/.test(header(msgs[msgs.length - 1].data, 'From')), `From: ${header(msgs[msgs.length - 1].data, 'From')}`);
+    return admin;
+  } finally {
+    setConstants(null);
+  }
+});
+
+test('lost password: the reset email goes through the extension', async () => {
+  const page = await newPage(A);
+  const before = smtpMessages().length;
+  const sendmailBefore = sendmailMessages().length;
+  await page.goto('/wp-login.php?action=lostpassword');
+  await page.fill('#user_login', ADMIN.user);
+  await Promise.all([page.waitForURL(/checkemail=confirm/), page.click('#wp-submit')]);
+  const msgs = await waitFor(() => { const m = smtpMessages(); return m.length > before && m; }, 'the reset email');
+  const m = msgs[msgs.length - 1];
+  eq(JSON.stringify(m.env.rcpt_to), JSON.stringify([ADMIN.email]), 'recipient');
+  check(/Password Reset/.test(header(m.data, 'Subject')), `Subject: ${header(m.data, 'Subject')}`);
+  check(/E2E Shop.*<shop@example\.com>/.test(header(m.data, 'From')), `From (WordPress default replaced): ${header(m.data, 'From')}`);
+  check(/action=rp&key=/.test(m.data.replace(/=\r\n/g, '')), 'no reset link in the message');
+  check(m.env.tls && m.env.auth_user === SMTP_USER, 'not sent with TLS and AUTH');
+  eq(sendmailMessages().length, sendmailBefore, 'messages handed to sendmail');
+  return page;
+});
+
+test('an editor is refused the page and the actions', async () => {
+  const page = await newPage(A);
+  await login(page, EDITOR);
+  const resp = await page.goto(SETTINGS);
+  eq(resp.status(), 403, 'status of the settings page');
+  check(/not allowed/i.test(await page.textContent('body')), 'no refusal message');
+  check(await page.locator('#native-smtp-password, #native-smtp-host').count() === 0, 'form rendered for an editor');
+  const before = smtpMessages().length;
+  const stored = JSON.stringify(await storedOption());
+  // Even with a valid nonce of his own, every action is refused.
+  for (const action of ['native_smtp_test', 'native_smtp_check']) {
+    const nonce = (await (await page.request.get('/?e2e-nonce=' + action)).text()).trim();
+    check(/^[0-9a-f]{10}$/.test(nonce), `nonce helper: ${nonce}`);
+    const r = await page.request.post('/wp-admin/admin-post.php', { form: { action, _wpnonce: nonce, native_smtp_to: 'evil@example.net' }, maxRedirects: 0 });
+    eq(r.status(), 403, `${action} status`);
+    check(/not allowed/i.test(await r.text()), `${action} message`);
+  }
+  const nonce = (await (await page.request.get('/?e2e-nonce=native_smtp-options')).text()).trim();
+  const r = await page.request.post('/wp-admin/options.php', {
+    form: { option_page: 'native_smtp', action: 'update', _wpnonce: nonce, 'native_smtp_settings[host]': 'evil.example.net', 'native_smtp_settings[password]': 'x' },
+    maxRedirects: 0,
+  });
+  eq(r.status(), 403, 'options.php status');
+  // And an administrator's action without a nonce is refused too.
+  const r2 = await admin.request.post('/wp-admin/admin-post.php', { form: { action: 'native_smtp_test', native_smtp_to: 'evil@example.net' }, maxRedirects: 0 });
+  eq(r2.status(), 403, 'admin action without a nonce');
+  await sleep(300);
+  eq(smtpMessages().length, before, 'messages sent');
+  eq(JSON.stringify(await storedOption()), stored, 'settings after the refused requests');
+  await page.goto(SETTINGS);
+  return page;
+});
+
+test('Site Health shows the mail transport test', async () => {
+  await admin.goto('/wp-admin/site-health.php');
+  await admin.waitForFunction(() => document.body.textContent.includes('Mail is sent over SMTP to 127.0.0.1'), null, { timeout: 20000 });
+  return admin;
+});
+
+test('a host lock (smtp.allow_runtime_config=0) is shown, not hidden', async () => {
+  const page = await newPage(C);
+  await login(page, ADMIN);
+  await page.goto(SETTINGS);
+  check(await page.locator('#native-smtp-locked').isVisible(), 'lock notice');
+  const refused = await page.textContent('#native-smtp-refused');
+  check(/smtp\.host/.test(refused) && /smtp\.password/.test(refused), `refused list: ${refused}`);
+  check(/locked by the host/.test(await page.textContent('#native-smtp-status-lock')), 'status line');
+  check(/php\.ini, locked by the host/.test(await page.textContent('#native-smtp-sources tr[data-setting="host"] .native-smtp-source-cell')), 'source of smtp.host');
+  return page;
+});
+
+test('without the extension: the notice shows and the site keeps working', async () => {
+  const page = await newPage(B);
+  const front = await page.goto('/');
+  eq(front.status(), 200, 'front page status');
+  check(/E2E Site/.test(await page.title()), 'front page title');
+  await login(page, ADMIN);
+  const notice = page.locator('#native-smtp-missing-extension');
+  check(await notice.isVisible(), 'notice on the dashboard');
+  check(/phpize/.test(await notice.textContent()) && /extension=smtp/.test(await notice.textContent()), 'install steps');
+  await page.goto(SETTINGS);
+  check(await page.locator('#native-smtp-missing-extension').isVisible(), 'notice on the settings page');
+  eq((await page.textContent('#native-smtp-status-extension')).trim(), 'not loaded', 'status box');
+  check(await page.locator('#native-smtp-send-test').isDisabled(), 'test button enabled without the extension');
+  await page.screenshot({ path: path.join(ART, 'without-extension-settings.png'), fullPage: true });
+  // Mail still leaves through PHP's own transport.
+  const smtpBefore = smtpMessages().length;
+  const before = sendmailMessages().length;
+  const ctx2 = await browser.newContext({ baseURL: B });
+  const p2 = await ctx2.newPage();
+  record(p2);
+  await p2.goto('/wp-login.php?action=lostpassword');
+  await p2.fill('#user_login', ADMIN.user);
+  await Promise.all([p2.waitForURL(/checkemail=confirm/), p2.click('#wp-submit')]);
+  const all = await waitFor(() => { const m = sendmailMessages(); return m.length > before && m; }, 'the sendmail message');
+  check(/Password Reset/.test(all[all.length - 1]), 'reset email handed to sendmail');
+  eq(smtpMessages().length, smtpBefore, 'messages at the SMTP server');
+  await ctx2.close();
+  await page.goto('/wp-admin/');
+  return page;
+});
+
+test('no page ever contained the password', async () => {
+  const got = (await Promise.all(bodies)).filter(Boolean);
+  check(got.length > 20, `only ${got.length} responses recorded`);
+  for (const b of got) {
+    for (const s of SECRETS) {
+      check(!b.text.includes(s), `a secret appears in ${b.url}`);
+    }
+  }
+  // The settings page itself, as the browser has it now.
+  await admin.goto(SETTINGS);
+  const html = await admin.content();
+  for (const s of SECRETS) check(!html.includes(s), 'secret in the settings page');
+  return admin;
+});
+
+// ------------------------------------------------------------------ runner
+
+fs.mkdirSync(ART, { recursive: true });
+browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  // playwright gives every launch a fresh, temporary --user-data-dir of its own.
+}).catch((e) => {
+  console.log(`not ok - launch Chromium: ${String(e.message).split('\n')[0]}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});
+let passed = 0;
+let failed = 0;
+let n = 0;
+for (const t of tests) {
+  n++;
+  const slug = String(n).padStart(2, '0') + '-' + t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  const t0 = Date.now();
+  let page = null;
+  try {
+    page = await t.fn();
+    if (page && page.screenshot) await page.screenshot({ path: path.join(ART, slug + '.png'), fullPage: true });
+    passed++;
+    console.log(`ok ${n} - ${t.name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    const msg = (e instanceof Fail ? e.message : (e && e.stack) || String(e)).split('\n').slice(0, 4).join(' | ');
+    console.log(`not ok ${n} - ${t.name}: ${msg}`);
+    const shot = current || admin;
+    if (shot) {
+      try { await shot.screenshot({ path: path.join(ART, slug + '-FAILED.png'), fullPage: true }); } catch { /* page gone */ }
+    }
+  }
+}
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

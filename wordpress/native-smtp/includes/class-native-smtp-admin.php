@@ -1,0 +1,707 @@
+<?php
+/**
+ * Settings → SMTP: the settings form (Settings API: nonce, capability, sanitising with field
+ * errors), "Send test email" and "Check connection" (admin-post.php actions: capability, nonce,
+ * then the extension's smtp_test_send()/smtp_check()), the result panel, the status box and the
+ * admin notice shown when the extension is not loaded.
+ *
+ * @package native-smtp
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+final class Native_SMTP_Admin {
+
+	const SLUG       = 'native-smtp';
+	const GROUP      = 'native_smtp';
+	const CAPABILITY = 'manage_options';
+
+	/** @var array|null the output of the last sanitize() call (WordPress may sanitise twice). */
+	private static $last_sanitized = null;
+
+	public static function init(): void {
+		add_action( 'admin_menu', array( __CLASS__, 'menu' ) );
+		add_action( 'admin_init', array( __CLASS__, 'register' ) );
+		add_action( 'admin_post_native_smtp_test', array( __CLASS__, 'handle_test' ) );
+		add_action( 'admin_post_native_smtp_check', array( __CLASS__, 'handle_check' ) );
+		add_action( 'admin_notices', array( __CLASS__, 'notice_missing_extension' ) );
+		add_action( 'admin_enqueue_scripts', array( __CLASS__, 'assets' ) );
+		add_filter( 'plugin_action_links_' . plugin_basename( NATIVE_SMTP_PLUGIN_FILE ), array( __CLASS__, 'action_links' ) );
+	}
+
+	public static function page_url( array $args = array() ): string {
+		return add_query_arg( array_merge( array( 'page' => self::SLUG ), $args ), admin_url( 'options-general.php' ) );
+	}
+
+	public static function menu(): void {
+		add_options_page(
+			__( 'SMTP', 'native-smtp' ),
+			__( 'SMTP', 'native-smtp' ),
+			self::CAPABILITY,
+			self::SLUG,
+			array( __CLASS__, 'render' )
+		);
+	}
+
+	public static function register(): void {
+		if ( false === get_option( Native_SMTP_Config::OPTION ) ) {
+			add_option( Native_SMTP_Config::OPTION, Native_SMTP_Config::defaults(), '', true );
+		}
+		register_setting(
+			self::GROUP,
+			Native_SMTP_Config::OPTION,
+			array(
+				'type'              => 'array',
+				'sanitize_callback' => array( __CLASS__, 'sanitize' ),
+				'show_in_rest'      => false,
+			)
+		);
+	}
+
+	public static function action_links( $links ) {
+		array_unshift( $links, sprintf( '<a href="%s">%s</a>', esc_url( self::page_url() ), esc_html__( 'Settings', 'native-smtp' ) ) );
+		return $links;
+	}
+
+	public static function assets( $hook ): void {
+		if ( 'settings_page_' . self::SLUG !== $hook ) {
+			return;
+		}
+		wp_enqueue_style( 'native-smtp-admin', plugins_url( 'assets/admin.css', NATIVE_SMTP_PLUGIN_FILE ), array(), NATIVE_SMTP_PLUGIN_VERSION );
+	}
+
+	/* ------------------------------------------------------------------ sanitising */
+
+	private static function field_error( string $field, string $message ): void {
+		add_settings_error( Native_SMTP_Config::OPTION, 'native_smtp_' . $field, $message, 'error' );
+	}
+
+	/** A text value without control characters, trimmed and bounded. */
+	private static function clean_text( $v, int $max = 255 ): string {
+		$v = is_scalar( $v ) ? (string) $v : '';
+		$v = trim( preg_replace( '/[\x00-\x1F\x7F]/', '', $v ) );
+		return function_exists( 'mb_substr' ) ? mb_substr( $v, 0, $max ) : substr( $v, 0, $max );
+	}
+
+	/**
+	 * Settings API sanitize_callback. Invalid values keep the previous one and raise an error
+	 * naming the field. A blank password keeps the stored one; a new one is encrypted.
+	 */
+	public static function sanitize( $input ) {
+		$old = Native_SMTP_Config::stored();
+		if ( ! is_array( $input ) ) {
+			return $old;
+		}
+		if ( null !== self::$last_sanitized && $input === self::$last_sanitized ) {
+			return $input; // WordPress's second pass over our own output (add_option after update_option).
+		}
+		if ( ! current_user_can( self::CAPABILITY ) ) {
+			return $old;
+		}
+		$out = $old;
+		unset( $out['password_plain'] );
+
+		if ( array_key_exists( 'host', $input ) ) {
+			$host = self::clean_text( $input['host'], 1000 );
+			// Host names, IPv4, [IPv6], optional :port, comma-separated for failover.
+			if ( '' !== $host && ! preg_match( '/^[A-Za-z0-9.\-\[\]:_]+(\s*,\s*[A-Za-z0-9.\-\[\]:_]+)*$/', $host ) ) {
+				/* translators: %s: the value entered */
+				self::field_error( 'host', sprintf( __( 'SMTP host: “%s” is not a host name or IP address (for several, separate them with commas). The previous value was kept.', 'native-smtp' ), $host ) );
+			} else {
+				$out['host'] = $host;
+			}
+		}
+		if ( array_key_exists( 'port', $input ) ) {
+			$port = self::clean_text( $input['port'], 20 );
+			if ( '' === $port ) {
+				$out['port'] = 0;
+			} elseif ( ctype_digit( $port ) && (int) $port >= 1 && (int) $port <= 65535 ) {
+				$out['port'] = (int) $port;
+			} else {
+				/* translators: %s: the value entered */
+				self::field_error( 'port', sprintf( __( 'Port: “%s” is not a port number. Enter a number from 1 to 65535 (587 for STARTTLS, 465 for SSL/TLS), or leave it empty for the default. The previous value was kept.', 'native-smtp' ), $port ) );
+			}
+		}
+		foreach ( array( 'encryption' => Native_SMTP_Config::ENCRYPTIONS, 'auth' => Native_SMTP_Config::AUTHS ) as $field => $choices ) {
+			if ( array_key_exists( $field, $input ) ) {
+				$v = strtolower( self::clean_text( $input[ $field ], 40 ) );
+				if ( in_array( $v, $choices, true ) ) {
+					$out[ $field ] = $v;
+				} elseif ( 'encryption' === $field ) {
+					/* translators: 1: the value entered, 2: the valid values */
+					self::field_error( $field, sprintf( __( 'Encryption: unknown value “%1$s”; choose one of %2$s. The previous value was kept.', 'native-smtp' ), $v, implode( ', ', $choices ) ) );
+				} else {
+					/* translators: 1: the value entered, 2: the valid values */
+					self::field_error( $field, sprintf( __( 'Authentication: unknown mechanism “%1$s”; choose one of %2$s. The previous value was kept.', 'native-smtp' ), $v, implode( ', ', $choices ) ) );
+				}
+			}
+		}
+		if ( array_key_exists( 'username', $input ) ) {
+			$out['username'] = self::clean_text( $input['username'] );
+		}
+		if ( ! empty( $input['password_clear'] ) ) {
+			$out['password'] = '';
+		} elseif ( isset( $input['password'] ) && is_string( $input['password'] ) && '' !== $input['password'] ) {
+			$pass = $input['password'];
+			if ( preg_match( '/[\x00\r\n]/', $pass ) || strlen( $pass ) > 1024 ) {
+				self::field_error( 'password', __( 'Password: it must be one line of at most 1024 bytes. The stored password was kept.', 'native-smtp' ) );
+			} elseif ( ! Native_SMTP_Crypto::available() ) {
+				self::field_error( 'password', __( 'Password: PHP’s sodium extension is not available, so the password cannot be stored encrypted. Define NATIVE_SMTP_PASSWORD in wp-config.php instead.', 'native-smtp' ) );
+			} else {
+				$out['password'] = Native_SMTP_Crypto::encrypt( $pass );
+			}
+		}
+		if ( array_key_exists( 'from', $input ) ) {
+			$from = self::clean_text( $input['from'] );
+			if ( '' === $from || is_email( $from ) ) {
+				$out['from'] = $from;
+			} else {
+				/* translators: %s: the value entered */
+				self::field_error( 'from', sprintf( __( 'From email: “%s” is not a valid email address. The previous value was kept.', 'native-smtp' ), $from ) );
+			}
+		}
+		if ( array_key_exists( 'from_name', $input ) ) {
+			$out['from_name'] = sanitize_text_field( self::clean_text( $input['from_name'] ) );
+		}
+		foreach ( array( 'force_from', 'force_from_name', 'verify_peer' ) as $field ) {
+			if ( array_key_exists( $field, $input ) ) {
+				$out[ $field ] = ! empty( $input[ $field ] );
+			}
+		}
+		if ( array_key_exists( 'timeout', $input ) ) {
+			$t = self::clean_text( $input['timeout'], 20 );
+			if ( '' === $t ) {
+				$out['timeout'] = 15;
+			} elseif ( ctype_digit( $t ) && (int) $t >= 1 && (int) $t <= 3600 ) {
+				$out['timeout'] = (int) $t;
+			} else {
+				/* translators: %s: the value entered */
+				self::field_error( 'timeout', sprintf( __( 'Timeout: “%s” is not a number of seconds from 1 to 3600. The previous value was kept.', 'native-smtp' ), $t ) );
+			}
+		}
+		$out                  = array_intersect_key( $out, Native_SMTP_Config::defaults() );
+		self::$last_sanitized = $out;
+		return $out;
+	}
+
+	/* ------------------------------------------------------------------ actions */
+
+	private static function result_key(): string {
+		return 'native_smtp_result_' . get_current_user_id();
+	}
+
+	private static function guard( string $action ): void {
+		if ( ! current_user_can( self::CAPABILITY ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to manage the SMTP settings.', 'native-smtp' ), esc_html__( 'Forbidden', 'native-smtp' ), array( 'response' => 403 ) );
+		}
+		check_admin_referer( $action );
+	}
+
+	/** A result array for a failure that happened before the extension was asked. */
+	private static function local_failure( string $kind, string $error, string $hint = '' ): array {
+		return array(
+			'kind'  => $kind,
+			'ok'    => false,
+			'stage' => null,
+			'error' => $error,
+			'hint'  => $hint,
+		);
+	}
+
+	private static function finish( array $result ): void {
+		set_transient( self::result_key(), $result, 10 * MINUTE_IN_SECONDS );
+		wp_safe_redirect( self::page_url( array( 'native-smtp-result' => $result['kind'] ) ) );
+		exit;
+	}
+
+	private static function missing_function_failure( string $kind, string $fn ): array {
+		if ( ! Native_SMTP_Runtime::extension_loaded() ) {
+			return self::local_failure( $kind, __( 'The smtp PHP extension is not loaded, so nothing was sent.', 'native-smtp' ), __( 'Install and enable the extension (see the notice at the top of this page), then try again.', 'native-smtp' ) );
+		}
+		/* translators: 1: PHP function name, 2: extension version */
+		return self::local_failure( $kind, sprintf( __( 'This version of the smtp extension (%2$s) has no %1$s().', 'native-smtp' ), $fn, Native_SMTP_Runtime::extension_version() ), __( 'Update the smtp extension.', 'native-smtp' ) );
+	}
+
+	public static function handle_test(): void {
+		self::guard( 'native_smtp_test' );
+		$to = isset( $_POST['native_smtp_to'] ) ? trim( sanitize_text_field( wp_unslash( $_POST['native_smtp_to'] ) ) ) : '';
+		if ( ! is_email( $to ) ) {
+			/* translators: %s: the value entered */
+			self::finish( self::local_failure( 'test', sprintf( __( 'Send test email to: “%s” is not a valid email address.', 'native-smtp' ), $to ) ) );
+		}
+		if ( ! function_exists( 'smtp_test_send' ) ) {
+			self::finish( self::missing_function_failure( 'test', 'smtp_test_send' ) );
+		}
+		$site = wp_specialchars_decode( get_bloginfo( 'name' ), ENT_QUOTES );
+		/* translators: %s: site title */
+		$subject = sprintf( __( 'Test email from %s', 'native-smtp' ), $site );
+		$body    = sprintf(
+			/* translators: 1: site address, 2: date and time */
+			__( "This is a test email sent by the Native SMTP plugin from %1\$s on %2\$s.\n\nIf you are reading it, email from WordPress is delivered through your SMTP server.", 'native-smtp' ),
+			home_url( '/' ),
+			wp_date( 'Y-m-d H:i:s T' )
+		);
+		$result         = (array) smtp_test_send( $to, array( 'subject' => $subject, 'body' => $body ) );
+		$result['kind'] = 'test';
+		$result['to']   = $to;
+		self::finish( $result );
+	}
+
+	public static function handle_check(): void {
+		self::guard( 'native_smtp_check' );
+		if ( ! function_exists( 'smtp_check' ) ) {
+			self::finish( self::missing_function_failure( 'check', 'smtp_check' ) );
+		}
+		$result         = (array) smtp_check();
+		$result['kind'] = 'check';
+		self::finish( $result );
+	}
+
+	/* ------------------------------------------------------------------ notice */
+
+	public static function notice_missing_extension(): void {
+		if ( Native_SMTP_Runtime::extension_loaded() || ! current_user_can( self::CAPABILITY ) ) {
+			return;
+		}
+		$ini  = php_ini_loaded_file();
+		$scan = php_ini_scanned_files();
+		echo '<div class="notice notice-warning" id="native-smtp-missing-extension">';
+		echo '<p><strong>' . esc_html__( 'Native SMTP: the smtp PHP extension is not loaded.', 'native-smtp' ) . '</strong> ';
+		echo esc_html__( 'Your site keeps working and WordPress still sends mail with PHP’s default transport (sendmail), which many hosts do not deliver. To send through your SMTP provider, install the extension:', 'native-smtp' ) . '</p>';
+		echo '<ol>';
+		echo '<li>' . esc_html__( 'Build tools (Debian/Ubuntu):', 'native-smtp' ) . ' <code>apt-get install php-dev libssl-dev</code></li>';
+		echo '<li>' . esc_html__( 'In the extension’s source directory:', 'native-smtp' ) . ' <code>phpize &amp;&amp; ./configure --enable-smtp &amp;&amp; make &amp;&amp; make install</code></li>';
+		/* translators: %s: the PHP version, e.g. 8.2 */
+		echo '<li>' . sprintf( esc_html__( 'Enable it for PHP %s:', 'native-smtp' ), esc_html( PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION ) ) . ' <code>extension=smtp</code> ';
+		if ( $ini ) {
+			/* translators: %s: path of php.ini */
+			echo esc_html( sprintf( __( '(in %s or a file of its conf.d directory)', 'native-smtp' ), $ini ) );
+		}
+		echo '</li>';
+		echo '<li>' . esc_html__( 'Restart PHP (php-fpm or Apache) and reload this page.', 'native-smtp' ) . '</li>';
+		echo '</ol>';
+		/* translators: %s: link to the settings page */
+		echo '<p>' . sprintf( esc_html__( 'Then configure it on %s.', 'native-smtp' ), '<a href="' . esc_url( self::page_url() ) . '">' . esc_html__( 'Settings → SMTP', 'native-smtp' ) . '</a>' ) . '</p>';
+		unset( $scan );
+		echo '</div>';
+	}
+
+	/* ------------------------------------------------------------------ page */
+
+	/** "wp-config.php: NATIVE_SMTP_HOST" etc. for a resolved setting, or '' when it comes from the page. */
+	private static function source_label( array $r, ?string $ini = null ): string {
+		if ( $ini && isset( Native_SMTP_Runtime::refused()[ $ini ] ) ) {
+			return __( 'php.ini, locked by the host (this site’s value was refused)', 'native-smtp' );
+		}
+		switch ( $r['source'] ) {
+			case 'constant':
+				/* translators: %s: constant name */
+				return sprintf( __( 'wp-config.php constant %s', 'native-smtp' ), $r['constant'] );
+			case 'wpms':
+				/* translators: %s: constant name */
+				return sprintf( __( 'wp-config.php constant %s (WP Mail SMTP)', 'native-smtp' ), $r['constant'] );
+		}
+		if ( $ini && ( 'none' === $r['source'] || ! Native_SMTP_Config::active() ) ) {
+			if ( Native_SMTP_Runtime::locked() ) {
+				return __( 'php.ini, locked by the host', 'native-smtp' );
+			}
+			return false !== get_cfg_var( $ini ) ? __( 'php.ini', 'native-smtp' ) : __( 'default', 'native-smtp' );
+		}
+		return __( 'this page', 'native-smtp' );
+	}
+
+	private static function field_errors(): array {
+		$out = array();
+		foreach ( get_settings_errors( Native_SMTP_Config::OPTION ) as $e ) {
+			if ( 0 === strpos( (string) $e['code'], 'native_smtp_' ) ) {
+				$out[ substr( $e['code'], strlen( 'native_smtp_' ) ) ] = $e['message'];
+			}
+		}
+		return $out;
+	}
+
+	/**
+	 * One row of the form. $control receives (id, name, value, disabled-attribute, extra attributes)
+	 * and returns the input's HTML (escaped by the callee).
+	 */
+	private static function row( string $field, string $label, callable $control, string $help, array $all, array $stored, array $errors ): void {
+		$r        = $all[ $field ];
+		$id       = 'native-smtp-' . str_replace( '_', '-', $field );
+		$name     = Native_SMTP_Config::OPTION . '[' . $field . ']';
+		$locked   = in_array( $r['source'], array( 'constant', 'wpms' ), true );
+		$value    = $locked ? $r['value'] : $stored[ $field ];
+		$extra    = '';
+		$describe = array();
+		if ( '' !== $help ) {
+			$describe[] = $id . '-help';
+		}
+		if ( isset( $errors[ $field ] ) ) {
+			$describe[] = $id . '-error';
+			$extra     .= ' aria-invalid="true"';
+		}
+		if ( $describe ) {
+			$extra .= ' aria-describedby="' . esc_attr( implode( ' ', $describe ) ) . '"';
+		}
+		$disabled = $locked ? ' disabled="disabled"' : '';
+		echo '<tr class="native-smtp-row' . ( $locked ? ' is-constant' : '' ) . ( isset( $errors[ $field ] ) ? ' has-error' : '' ) . '" data-field="' . esc_attr( $field ) . '">';
+		echo '<th scope="row"><label for="' . esc_attr( $id ) . '">' . esc_html( $label ) . '</label></th><td>';
+		echo $control( $id, $name, $value, $disabled, $extra ); // phpcs:ignore WordPress.Security.EscapeOutput -- built from escaped parts below.
+		if ( $locked ) {
+			/* translators: %s: where the value comes from, e.g. "wp-config.php constant NATIVE_SMTP_HOST" */
+			echo '<p class="native-smtp-source"><span class="dashicons dashicons-lock" aria-hidden="true"></span> ' . esc_html( sprintf( __( 'Set by %s; the page cannot change it.', 'native-smtp' ), self::source_label( $r ) ) ) . '</p>';
+		}
+		if ( isset( $errors[ $field ] ) ) {
+			echo '<p class="native-smtp-field-error" id="' . esc_attr( $id . '-error' ) . '">' . esc_html( $errors[ $field ] ) . '</p>';
+		}
+		if ( '' !== $help ) {
+			echo '<p class="description" id="' . esc_attr( $id . '-help' ) . '">' . wp_kses( $help, array( 'code' => array(), 'strong' => array() ) ) . '</p>';
+		}
+		echo '</td></tr>';
+	}
+
+	private static function text_control( string $type = 'text', array $attrs = array() ): callable {
+		return static function ( $id, $name, $value, $disabled, $extra ) use ( $type, $attrs ) {
+			$a = '';
+			foreach ( $attrs as $k => $v ) {
+				$a .= ' ' . $k . '="' . esc_attr( $v ) . '"';
+			}
+			return sprintf( '<input type="%s" id="%s" name="%s" value="%s" class="regular-text"%s%s%s />', esc_attr( $type ), esc_attr( $id ), esc_attr( $name ), esc_attr( (string) $value ), $a, $disabled, $extra );
+		};
+	}
+
+	private static function select_control( array $choices ): callable {
+		return static function ( $id, $name, $value, $disabled, $extra ) use ( $choices ) {
+			$h = sprintf( '<select id="%s" name="%s"%s%s>', esc_attr( $id ), esc_attr( $name ), $disabled, $extra );
+			foreach ( $choices as $k => $label ) {
+				$h .= sprintf( '<option value="%s"%s>%s</option>', esc_attr( $k ), selected( (string) $value, (string) $k, false ), esc_html( $label ) );
+			}
+			return $h . '</select>';
+		};
+	}
+
+	private static function checkbox_control( string $label ): callable {
+		return static function ( $id, $name, $value, $disabled, $extra ) use ( $label ) {
+			// The hidden 0 makes an unticked box arrive as "0"; a disabled pair sends nothing (value kept).
+			return sprintf( '<input type="hidden" name="%1$s" value="0"%4$s /><label><input type="checkbox" id="%2$s" name="%1$s" value="1"%3$s%4$s%5$s /> %6$s</label>', esc_attr( $name ), esc_attr( $id ), checked( (bool) $value, true, false ), $disabled, $extra, esc_html( $label ) );
+		};
+	}
+
+	public static function render(): void {
+		if ( ! current_user_can( self::CAPABILITY ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to manage the SMTP settings.', 'native-smtp' ), '', array( 'response' => 403 ) );
+		}
+		$all    = Native_SMTP_Config::resolve_all();
+		$stored = Native_SMTP_Config::stored();
+		$errors = self::field_errors();
+
+		echo '<div class="wrap native-smtp">';
+		echo '<h1>' . esc_html__( 'SMTP', 'native-smtp' ) . '</h1>';
+
+		self::render_result();
+
+		echo '<div class="native-smtp-columns"><div class="native-smtp-main">';
+		self::render_form( $all, $stored, $errors );
+		self::render_tools();
+		echo '</div><div class="native-smtp-side">';
+		self::render_status( $all );
+		echo '</div></div></div>';
+	}
+
+	private static function render_form( array $all, array $stored, array $errors ): void {
+		echo '<form method="post" action="' . esc_url( admin_url( 'options.php' ) ) . '" class="native-smtp-form" novalidate="novalidate">';
+		settings_fields( self::GROUP );
+		if ( Native_SMTP_Runtime::locked() ) {
+			echo '<div class="notice notice-warning inline" id="native-smtp-locked"><p>' . esc_html__( 'Your host has locked the mail settings (smtp.allow_runtime_config = 0 in php.ini): PHP refuses to change them, so the values from php.ini are used and the settings below have no effect.', 'native-smtp' ) . '</p></div>';
+		}
+		echo '<h2>' . esc_html__( 'Server', 'native-smtp' ) . '</h2><table class="form-table" role="presentation">';
+		self::row( 'host', __( 'SMTP host', 'native-smtp' ), self::text_control( 'text', array( 'placeholder' => 'smtp.example.com', 'autocomplete' => 'off', 'spellcheck' => 'false' ) ), __( 'Your provider’s submission server, e.g. <code>smtp.gmail.com</code>. Several, separated by commas, are tried in order. Empty: the plugin sets nothing and PHP’s own settings apply.', 'native-smtp' ), $all, $stored, $errors );
+		$port_control = self::text_control( 'text', array( 'inputmode' => 'numeric', 'placeholder' => '587', 'class' => 'small-text' ) );
+		self::row(
+			'port',
+			__( 'Port', 'native-smtp' ),
+			static function ( $id, $name, $value, $disabled, $extra ) use ( $port_control ) {
+				return $port_control( $id, $name, ( 0 === (int) $value && is_numeric( $value ) ) ? '' : $value, $disabled, $extra );
+			},
+			__( 'Empty: 465 with SSL/TLS, otherwise 587.', 'native-smtp' ),
+			$all,
+			$stored,
+			$errors
+		);
+		self::row(
+			'encryption',
+			__( 'Encryption', 'native-smtp' ),
+			self::select_control(
+				array(
+					'auto' => __( 'Automatic (SSL/TLS on port 465, otherwise STARTTLS)', 'native-smtp' ),
+					'tls'  => __( 'STARTTLS (port 587)', 'native-smtp' ),
+					'ssl'  => __( 'SSL/TLS (port 465)', 'native-smtp' ),
+					'none' => __( 'None', 'native-smtp' ),
+				)
+			),
+			__( 'Automatic requires STARTTLS whenever a username is set.', 'native-smtp' ),
+			$all,
+			$stored,
+			$errors
+		);
+		echo '</table><h2>' . esc_html__( 'Authentication', 'native-smtp' ) . '</h2><table class="form-table" role="presentation">';
+		self::row(
+			'auth',
+			__( 'Method', 'native-smtp' ),
+			self::select_control(
+				array(
+					'auto'     => __( 'Automatic (strongest the server offers)', 'native-smtp' ),
+					'plain'    => 'PLAIN',
+					'login'    => 'LOGIN',
+					'cram-md5' => 'CRAM-MD5',
+					'xoauth2'  => 'XOAUTH2',
+					'none'     => __( 'None (do not authenticate)', 'native-smtp' ),
+				)
+			),
+			'',
+			$all,
+			$stored,
+			$errors
+		);
+		self::row( 'username', __( 'Username', 'native-smtp' ), self::text_control( 'text', array( 'autocomplete' => 'off', 'spellcheck' => 'false' ) ), __( 'Usually your full email address. Empty: no authentication.', 'native-smtp' ), $all, $stored, $errors );
+		$pass = $all['password'];
+		self::row(
+			'password',
+			__( 'Password', 'native-smtp' ),
+			static function ( $id, $name, $value, $disabled, $extra ) use ( $pass, $stored ) {
+				unset( $value ); // never rendered
+				$has = in_array( $pass['source'], array( 'constant', 'wpms' ), true ) ? '' !== (string) $pass['value'] : '' !== (string) $stored['password'];
+				$ph  = $has ? __( 'Stored — leave empty to keep it', 'native-smtp' ) : __( 'Not set', 'native-smtp' );
+				$h   = sprintf( '<input type="password" id="%s" name="%s" value="" class="regular-text" autocomplete="new-password" placeholder="%s"%s%s />', esc_attr( $id ), esc_attr( $name ), esc_attr( $ph ), $disabled, $extra );
+				if ( '' === $disabled && $has ) {
+					$h .= sprintf( ' <label><input type="checkbox" name="%s" value="1" id="native-smtp-password-clear" /> %s</label>', esc_attr( Native_SMTP_Config::OPTION . '[password_clear]' ), esc_html__( 'Remove the stored password', 'native-smtp' ) );
+				}
+				return $h;
+			},
+			__( 'For Gmail and Microsoft 365, an <strong>app password</strong>. It is stored encrypted and never shown again; leave the field empty to keep the stored one.', 'native-smtp' ),
+			$all,
+			$stored,
+			$errors
+		);
+		if ( null !== $pass['error'] ) {
+			echo '<tr><td colspan="2"><div class="notice notice-error inline"><p>' . esc_html( $pass['error'] ) . '</p></div></td></tr>';
+		}
+		echo '</table><h2>' . esc_html__( 'Sender', 'native-smtp' ) . '</h2><table class="form-table" role="presentation">';
+		self::row( 'from', __( 'From email', 'native-smtp' ), self::text_control( 'email', array( 'placeholder' => 'you@example.com' ) ), __( 'Replaces WordPress’s default address (wordpress@your-site) and is the envelope sender of every message. Most providers only accept their own address here.', 'native-smtp' ), $all, $stored, $errors );
+		self::row( 'force_from', __( 'Force From email', 'native-smtp' ), self::checkbox_control( __( 'Use this address for every email, even when a plugin sets its own', 'native-smtp' ) ), '', $all, $stored, $errors );
+		self::row( 'from_name', __( 'From name', 'native-smtp' ), self::text_control( 'text' ), __( 'Replaces the default name “WordPress”.', 'native-smtp' ), $all, $stored, $errors );
+		self::row( 'force_from_name', __( 'Force From name', 'native-smtp' ), self::checkbox_control( __( 'Use this name for every email, even when a plugin sets its own', 'native-smtp' ) ), '', $all, $stored, $errors );
+		echo '</table><h2>' . esc_html__( 'Connection', 'native-smtp' ) . '</h2><table class="form-table" role="presentation">';
+		self::row( 'timeout', __( 'Timeout', 'native-smtp' ), self::text_control( 'text', array( 'inputmode' => 'numeric', 'class' => 'small-text' ) ), __( 'Seconds, 1–3600: the longest a page waits for the mail server.', 'native-smtp' ), $all, $stored, $errors );
+		self::row( 'verify_peer', __( 'Certificate verification', 'native-smtp' ), self::checkbox_control( __( 'Verify the server’s certificate and host name (recommended)', 'native-smtp' ) ), '', $all, $stored, $errors );
+		echo '</table>';
+		submit_button( __( 'Save settings', 'native-smtp' ) );
+		echo '</form>';
+	}
+
+	private static function render_tools(): void {
+		$can  = Native_SMTP_Runtime::extension_loaded();
+		$dis  = $can ? '' : ' disabled="disabled"';
+		$user = wp_get_current_user();
+		echo '<div class="native-smtp-tools"><h2>' . esc_html__( 'Test', 'native-smtp' ) . '</h2>';
+		if ( ! $can ) {
+			echo '<p class="description">' . esc_html__( 'Testing needs the smtp extension (see the notice above).', 'native-smtp' ) . '</p>';
+		} else {
+			echo '<p class="description">' . esc_html__( 'Uses the saved settings. Save first if you changed anything.', 'native-smtp' ) . '</p>';
+		}
+		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="native-smtp-test-form">';
+		echo '<input type="hidden" name="action" value="native_smtp_test" />';
+		wp_nonce_field( 'native_smtp_test' );
+		echo '<label for="native-smtp-to">' . esc_html__( 'Send test email to', 'native-smtp' ) . '</label> ';
+		echo '<input type="email" id="native-smtp-to" name="native_smtp_to" class="regular-text" value="' . esc_attr( $user->user_email ) . '"' . $dis . ' /> '; // phpcs:ignore WordPress.Security.EscapeOutput
+		echo '<button type="submit" class="button button-primary" id="native-smtp-send-test"' . $dis . '>' . esc_html__( 'Send test email', 'native-smtp' ) . '</button>'; // phpcs:ignore WordPress.Security.EscapeOutput
+		echo '</form>';
+		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="native-smtp-check-form">';
+		echo '<input type="hidden" name="action" value="native_smtp_check" />';
+		wp_nonce_field( 'native_smtp_check' );
+		echo '<button type="submit" class="button" id="native-smtp-check"' . $dis . '>' . esc_html__( 'Check connection', 'native-smtp' ) . '</button> ';
+		echo '<span class="description">' . esc_html__( 'Connects, starts TLS and logs in, without sending anything.', 'native-smtp' ) . '</span>';
+		echo '</form></div>';
+	}
+
+	private static function yes_no( $v ): string {
+		return $v ? __( 'yes', 'native-smtp' ) : __( 'no', 'native-smtp' );
+	}
+
+	private static function render_status( array $all ): void {
+		$loaded = Native_SMTP_Runtime::extension_loaded();
+		echo '<div class="native-smtp-status card" id="native-smtp-status"><h2>' . esc_html__( 'Status', 'native-smtp' ) . '</h2><table class="native-smtp-kv">';
+		echo '<tr><th>' . esc_html__( 'smtp extension', 'native-smtp' ) . '</th><td id="native-smtp-status-extension">';
+		if ( $loaded ) {
+			/* translators: %s: version */
+			echo '<span class="native-smtp-ok">' . esc_html( sprintf( __( 'loaded, version %s', 'native-smtp' ), Native_SMTP_Runtime::extension_version() ) ) . '</span>';
+		} else {
+			echo '<span class="native-smtp-bad">' . esc_html__( 'not loaded', 'native-smtp' ) . '</span>';
+		}
+		echo '</td></tr><tr><th>' . esc_html__( 'Mail goes through', 'native-smtp' ) . '</th><td id="native-smtp-status-transport">';
+		$host = $loaded ? (string) ini_get( 'smtp.host' ) : '';
+		if ( '' !== $host ) {
+			/* translators: %s: SMTP host */
+			echo esc_html( sprintf( __( 'SMTP: %s', 'native-smtp' ), $host ) );
+		} else {
+			/* translators: %s: sendmail_path */
+			echo esc_html( sprintf( __( 'PHP’s sendmail (%s)', 'native-smtp' ), (string) ini_get( 'sendmail_path' ) ) );
+		}
+		echo '</td></tr><tr><th>' . esc_html__( 'Runtime configuration', 'native-smtp' ) . '</th><td id="native-smtp-status-lock">';
+		if ( ! $loaded ) {
+			echo '—';
+		} elseif ( Native_SMTP_Runtime::locked() ) {
+			echo '<span class="native-smtp-bad">' . esc_html__( 'locked by the host (smtp.allow_runtime_config = 0): php.ini’s values are used', 'native-smtp' ) . '</span>';
+		} else {
+			echo esc_html__( 'allowed', 'native-smtp' );
+		}
+		echo '</td></tr><tr><th>' . esc_html__( 'Password storage', 'native-smtp' ) . '</th><td>';
+		echo esc_html( 'constant' === Native_SMTP_Crypto::key_source() ? __( 'encrypted (sodium), key NATIVE_SMTP_KEY', 'native-smtp' ) : __( 'encrypted (sodium), key derived from the wp-config.php salts', 'native-smtp' ) );
+		echo '</td></tr></table>';
+
+		$refused = Native_SMTP_Runtime::refused();
+		if ( $refused ) {
+			echo '<div class="notice notice-error inline" id="native-smtp-refused"><p><strong>' . esc_html__( 'PHP refused these settings (ini_set() returned false), so php.ini’s values are in force:', 'native-smtp' ) . '</strong></p><ul>';
+			foreach ( $refused as $ini => $why ) {
+				echo '<li><code>' . esc_html( $ini ) . '</code>: ' . esc_html( $why ) . '</li>';
+			}
+			echo '</ul></div>';
+		}
+
+		echo '<h3>' . esc_html__( 'Effective settings', 'native-smtp' ) . '</h3><table class="widefat striped native-smtp-sources" id="native-smtp-sources"><thead><tr><th>' . esc_html__( 'Setting', 'native-smtp' ) . '</th><th>' . esc_html__( 'Value', 'native-smtp' ) . '</th><th>' . esc_html__( 'From', 'native-smtp' ) . '</th></tr></thead><tbody>';
+		foreach ( Native_SMTP_Config::fields() as $field => $def ) {
+			$r   = $all[ $field ];
+			$ini = $def['ini'];
+			if ( null === $ini ) {
+				$value = self::yes_no( $r['value'] );
+				$name  = __( 'force From name', 'native-smtp' );
+			} else {
+				$name = $ini;
+				if ( $loaded ) {
+					$raw = ini_get( $ini );
+				} else {
+					$raw = is_bool( $r['value'] ) ? ( $r['value'] ? '1' : '0' ) : (string) $r['value'];
+				}
+				if ( 'password' === $field ) {
+					$value = ( '' !== (string) $raw ) ? __( 'set (hidden)', 'native-smtp' ) : __( 'not set', 'native-smtp' );
+				} elseif ( 'bool' === $def['type'] ) {
+					$value = self::yes_no( in_array( strtolower( (string) $raw ), array( '1', 'on', 'true', 'yes' ), true ) );
+				} else {
+					$value = '' === (string) $raw ? '—' : (string) $raw;
+				}
+			}
+			$label = self::source_label( $r, $ini );
+			echo '<tr data-setting="' . esc_attr( $field ) . '"><td><code>' . esc_html( $name ) . '</code></td><td>' . esc_html( $value ) . '</td><td class="native-smtp-source-cell">' . esc_html( $label ) . '</td></tr>';
+		}
+		echo '</tbody></table>';
+		if ( Native_SMTP_Config::wpms_on() ) {
+			echo '<p class="description" id="native-smtp-wpms">' . esc_html__( 'WP Mail SMTP constants (WPMS_ON) found in wp-config.php: they are honoured with the same meaning. NATIVE_SMTP_* constants win over them.', 'native-smtp' ) . '</p>';
+		}
+		if ( $loaded && ! Native_SMTP_Config::active() ) {
+			echo '<p class="description">' . esc_html__( 'No SMTP host is set on this page or in wp-config.php, so the plugin changes nothing: the values above come from php.ini.', 'native-smtp' ) . '</p>';
+		}
+		echo '</div>';
+	}
+
+	/* ------------------------------------------------------------------ result panel */
+
+	private static function render_result(): void {
+		if ( empty( $_GET['native-smtp-result'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- display only.
+			return;
+		}
+		$r = get_transient( self::result_key() );
+		if ( ! is_array( $r ) ) {
+			return;
+		}
+		delete_transient( self::result_key() );
+		$ok    = ! empty( $r['ok'] );
+		$kind  = ( 'check' === ( $r['kind'] ?? '' ) ) ? 'check' : 'test';
+		$stage = isset( $r['stage'] ) && is_string( $r['stage'] ) ? $r['stage'] : '';
+
+		if ( $ok ) {
+			$title = 'check' === $kind ? __( 'Connection works', 'native-smtp' ) : __( 'Test email sent', 'native-smtp' );
+		} elseif ( '' !== $stage ) {
+			/* translators: %s: SMTP stage, e.g. auth */
+			$title = sprintf( 'check' === $kind ? __( 'Connection check failed at the %s stage', 'native-smtp' ) : __( 'Test email failed at the %s stage', 'native-smtp' ), $stage );
+		} else {
+			$title = 'check' === $kind ? __( 'Connection check failed', 'native-smtp' ) : __( 'Test email failed', 'native-smtp' );
+		}
+		echo '<div class="native-smtp-result ' . ( $ok ? 'is-ok' : 'is-fail' ) . '" id="native-smtp-result" role="status" data-ok="' . ( $ok ? '1' : '0' ) . '">';
+		echo '<h2><span class="dashicons ' . ( $ok ? 'dashicons-yes-alt' : 'dashicons-warning' ) . '" aria-hidden="true"></span> ' . esc_html( $title ) . '</h2>';
+
+		if ( $ok ) {
+			if ( 'test' === $kind ) {
+				/* translators: 1: recipient, 2: server */
+				$line = sprintf( __( 'The server accepted the message for %1$s. Check that inbox (and its spam folder).', 'native-smtp' ), (string) ( $r['to'] ?? '' ) );
+			} else {
+				$line = __( 'Connected, negotiated encryption and logged in. No message was sent.', 'native-smtp' );
+			}
+			echo '<p class="native-smtp-summary">' . esc_html( $line ) . '</p>';
+		} elseif ( ! empty( $r['error'] ) ) {
+			echo '<p class="native-smtp-summary native-smtp-error">' . esc_html( (string) $r['error'] ) . '</p>';
+		}
+		if ( ! empty( $r['hint'] ) ) {
+			echo '<div class="native-smtp-hint" id="native-smtp-hint"><p><strong>' . esc_html__( 'What to do:', 'native-smtp' ) . '</strong> ' . esc_html( (string) $r['hint'] ) . '</p></div>';
+		}
+
+		$rows = array();
+		if ( ! empty( $r['host'] ) ) {
+			$server = (string) $r['host'] . ( ! empty( $r['port'] ) ? ':' . (int) $r['port'] : '' );
+			if ( ! empty( $r['address'] ) && $r['address'] !== $r['host'] ) {
+				$server .= ' (' . $r['address'] . ')';
+			}
+			$rows[ __( 'Server', 'native-smtp' ) ] = $server;
+		}
+		if ( isset( $r['code'] ) && null !== $r['code'] ) {
+			$rows[ __( 'Last reply', 'native-smtp' ) ] = trim( $r['code'] . ' ' . ( $r['enhanced'] ?? '' ) . ' ' . ( $r['message'] ?? '' ) );
+		}
+		if ( ! empty( $r['encryption'] ) ) {
+			$rows[ __( 'Encryption', 'native-smtp' ) ] = (string) $r['encryption'];
+		}
+		if ( isset( $r['tls'] ) && is_array( $r['tls'] ) ) {
+			$t = $r['tls'];
+			$rows[ __( 'TLS', 'native-smtp' ) ] = trim( ( $t['protocol'] ?? '' ) . ' ' . ( $t['cipher'] ?? '' ) );
+			if ( ! empty( $t['peer'] ) ) {
+				$rows[ __( 'Certificate', 'native-smtp' ) ] = (string) $t['peer'];
+			}
+			$rows[ __( 'Certificate verified', 'native-smtp' ) ] = self::yes_no( ! empty( $t['verified'] ) );
+		} elseif ( array_key_exists( 'tls', $r ) ) {
+			$rows[ __( 'TLS', 'native-smtp' ) ] = __( 'none (not encrypted)', 'native-smtp' );
+		}
+		if ( array_key_exists( 'auth', $r ) ) {
+			$rows[ __( 'Authentication', 'native-smtp' ) ] = empty( $r['auth'] ) ? __( 'none', 'native-smtp' ) : (string) $r['auth'];
+		}
+		if ( ! empty( $r['recipients'] ) && is_array( $r['recipients'] ) ) {
+			$list = array();
+			foreach ( $r['recipients'] as $addr => $rr ) {
+				$rr     = (array) $rr;
+				$list[] = $addr . ': ' . trim( ( $rr['code'] ?? '' ) . ' ' . ( $rr['enhanced'] ?? '' ) . ' ' . ( $rr['message'] ?? '' ) );
+			}
+			$rows[ __( 'Recipients', 'native-smtp' ) ] = implode( "\n", $list );
+		}
+		if ( ! empty( $r['capabilities'] ) && is_array( $r['capabilities'] ) ) {
+			$rows[ __( 'Server capabilities', 'native-smtp' ) ] = implode( ', ', array_map( 'strval', $r['capabilities'] ) );
+		}
+		if ( ! empty( $r['timings'] ) && is_array( $r['timings'] ) ) {
+			$parts = array();
+			foreach ( $r['timings'] as $k => $ms ) {
+				if ( null !== $ms ) {
+					$parts[] = $k . ' ' . round( (float) $ms, 1 ) . ' ms';
+				}
+			}
+			$rows[ __( 'Timings', 'native-smtp' ) ] = implode( ', ', $parts );
+		}
+		if ( $rows ) {
+			echo '<table class="widefat striped native-smtp-details" id="native-smtp-details"><tbody>';
+			foreach ( $rows as $k => $v ) {
+				echo '<tr><th scope="row">' . esc_html( $k ) . '</th><td>' . nl2br( esc_html( $v ) ) . '</td></tr>';
+			}
+			echo '</tbody></table>';
+		}
+		if ( ! empty( $r['transcript'] ) ) {
+			echo '<details class="native-smtp-transcript" open><summary>' . esc_html__( 'Transcript', 'native-smtp' ) . '</summary><pre id="native-smtp-transcript">' . esc_html( (string) $r['transcript'] ) . '</pre></details>';
+		}
+		echo '</div>';
+	}
+}

@@ -1,0 +1,146 @@
+<?php
+/**
+ * Applies the resolved settings to the extension with ini_set(), once per request, and remembers
+ * what PHP refused so the settings page and Site Health can show it.
+ *
+ * wp_mail() uses PHPMailer in "mail" mode, which ends in PHP's mail(); the extension replaces
+ * mail()'s transport as soon as smtp.host is set. Setting the ini values is therefore all it takes.
+ *
+ * @package native-smtp
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+final class Native_SMTP_Runtime {
+
+	/** @var array<string,string> ini name => value applied. */
+	private static $applied = array();
+
+	/** @var array<string,string> ini name => PHP's warning (why ini_set() returned false). */
+	private static $refused = array();
+
+	/** @var bool */
+	private static $done = false;
+
+	public static function extension_loaded(): bool {
+		return extension_loaded( 'smtp' );
+	}
+
+	public static function extension_version(): string {
+		$v = phpversion( 'smtp' );
+		return false === $v ? '' : (string) $v;
+	}
+
+	/** True when the host set smtp.allow_runtime_config = 0: php.ini's values cannot be changed. */
+	public static function locked(): bool {
+		if ( ! self::extension_loaded() ) {
+			return false;
+		}
+		$v = ini_get( 'smtp.allow_runtime_config' );
+		return false !== $v && ! in_array( strtolower( (string) $v ), array( '1', 'on', 'true', 'yes' ), true );
+	}
+
+	/** The ini values the plugin sets: ini name => string. Empty when the plugin has no host. */
+	public static function ini_values(): array {
+		if ( ! Native_SMTP_Config::active() ) {
+			return array();
+		}
+		$out = array();
+		$all = Native_SMTP_Config::resolve_all();
+		foreach ( Native_SMTP_Config::fields() as $field => $def ) {
+			$r = $all[ $field ];
+			if ( null === $def['ini'] || 'none' === $r['source'] ) {
+				continue;
+			}
+			$v = $r['value'];
+			if ( 'force_from' === $field ) {
+				// The extension rewrites From: to "from_name <from>" as a whole: only when both are forced.
+				$v = $v && $all['force_from_name']['value'];
+			}
+			if ( 'password' === $field && null !== $r['error'] ) {
+				continue; // unreadable: leave php.ini's value (if any) in force
+			}
+			if ( is_bool( $v ) ) {
+				$v = $v ? '1' : '0';
+			}
+			$out[ $def['ini'] ] = (string) $v;
+		}
+		return $out;
+	}
+
+	/** plugins_loaded, priority -1000: push the settings into the extension. */
+	public static function apply(): void {
+		if ( self::$done ) {
+			return;
+		}
+		self::$done = true;
+		if ( ! self::extension_loaded() ) {
+			return;
+		}
+		foreach ( self::ini_values() as $name => $value ) {
+			$warning = '';
+			// ini_set() of a locked setting returns false with a warning: capture it for the page
+			// instead of letting it reach the visitor's output or the log as noise.
+			set_error_handler(
+				static function ( $errno, $errstr ) use ( &$warning ) {
+					$warning = (string) $errstr;
+					return true;
+				}
+			);
+			$r = ini_set( $name, $value );
+			restore_error_handler();
+			if ( false === $r ) {
+				self::$refused[ $name ] = '' !== $warning ? $warning : __( 'ini_set() returned false.', 'native-smtp' );
+			} else {
+				self::$applied[ $name ] = $value;
+			}
+		}
+	}
+
+	public static function refused(): array {
+		return self::$refused;
+	}
+
+	public static function applied(): array {
+		return self::$applied;
+	}
+
+	/** WordPress's own default From address, the one WP Mail SMTP replaces without "force". */
+	public static function wp_default_from(): string {
+		$host = wp_parse_url( network_home_url(), PHP_URL_HOST );
+		$host = is_string( $host ) ? strtolower( $host ) : '';
+		if ( 'www.' === substr( $host, 0, 4 ) ) {
+			$host = substr( $host, 4 );
+		}
+		return 'wordpress@' . $host;
+	}
+
+	/**
+	 * wp_mail_from: the configured address replaces WordPress's default one, and every address
+	 * when "force" is on — the rules of WP Mail SMTP.
+	 */
+	public static function filter_from( $from ) {
+		$mine = (string) Native_SMTP_Config::resolve( 'from' )['value'];
+		if ( '' === $mine ) {
+			return $from;
+		}
+		if ( Native_SMTP_Config::resolve( 'force_from' )['value'] || 0 === strcasecmp( (string) $from, self::wp_default_from() ) || '' === (string) $from ) {
+			return $mine;
+		}
+		return $from;
+	}
+
+	/** wp_mail_from_name: the configured name replaces "WordPress", and every name when forced. */
+	public static function filter_from_name( $name ) {
+		$mine = (string) Native_SMTP_Config::resolve( 'from_name' )['value'];
+		if ( '' === $mine ) {
+			return $name;
+		}
+		if ( Native_SMTP_Config::resolve( 'force_from_name' )['value'] || 'WordPress' === (string) $name || '' === (string) $name ) {
+			return $mine;
+		}
+		return $name;
+	}
+}
