@@ -41,8 +41,9 @@ if [ "$(id -u)" -ne 0 ]; then fail "pecl install: needs root to install into the
 version=$(sed -n 's/^#define PHP_SMTP_VERSION "\(.*\)"/\1/p' ext/php_smtp.h)
 work=$(mktemp -d /tmp/smtp-packaging.XXXXXX)
 mkdir -p "$work/tmp" "$work/capture"
-exec 9>/tmp/smtp-packaging.lock
-flock -w 900 9 || { fail "pecl: another packaging run holds /tmp/smtp-packaging.lock"; rm -rf "$work"; finish; }
+mkdir -p "$top/.build"
+exec 9>"$top/.build/packaging.lock"
+flock -w 900 9 || { fail "pecl: another packaging run holds .build/packaging.lock"; rm -rf "$work"; finish; }
 
 # pecl builds under $TMPDIR/pear/temp by default: keep that inside our work directory.
 export TMPDIR="$work/tmp" PHP_PEAR_TEMP_DIR="$work/tmp/pear/temp" \
