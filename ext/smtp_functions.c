@@ -137,14 +137,20 @@ static bool smtp_option_is_message(const char *name)
 	return !strcmp(name, "subject") || !strcmp(name, "body") || !strcmp(name, "from") || !strcmp(name, "from_name");
 }
 
-/* The current settings overridden by `options`. Throws and returns FAILURE on a bad option. */
-static zend_result smtp_call_options_load(smtp_call_options *o, HashTable *options, uint32_t arg, bool sending)
+/* The current settings overridden by `options`. Throws and returns FAILURE on a bad option.
+ * With smtp.allow_runtime_config off, an option that overrides a connection setting (anything but
+ * the message's from, from_name, subject and body) is refused like ini_set() would be: *locked is
+ * set to its name and the call must not connect (else a script could send the php.ini credentials
+ * to a server of its choosing). */
+static zend_result smtp_call_options_load(smtp_call_options *o, HashTable *options, uint32_t arg, bool sending,
+                                          const char **locked)
 {
 	zend_string *key;
 	zend_ulong idx;
 	zval *v;
 
 	memset(o, 0, sizeof(*o));
+	*locked = NULL;
 	smtp_ini_config_base(&o->cfg);
 	o->password_value = SMTP_G(password);
 	o->from = SMTP_G(from);
@@ -166,6 +172,10 @@ static zend_result smtp_call_options_load(smtp_call_options *o, HashTable *optio
 				if (!sending && smtp_option_is_message(smtp_known_options[i].name)) {
 					found = false;   /* smtp_check() sends nothing */
 					break;
+				}
+				if (!SMTP_G(allow_runtime_config) && !smtp_option_is_message(smtp_known_options[i].name)
+						&& *locked == NULL) {
+					*locked = smtp_known_options[i].name;
 				}
 				if (smtp_apply_option(o, arg, smtp_known_options[i].name, smtp_known_options[i].type, v) != SUCCESS) {
 					return FAILURE;
@@ -190,6 +200,15 @@ static void smtp_fail_before(smtp_result *res, smtp_stage stage, const char *sen
 	if (cfg && cfg->hosts) {
 		smtp_copy_str(res->host, sizeof(res->host), cfg->hosts);
 	}
+}
+
+static void smtp_fail_locked(smtp_result *res, const char *option)
+{
+	char sentence[256];
+	snprintf(sentence, sizeof(sentence), "The option \"%s\" cannot override the settings: "
+		"smtp.allow_runtime_config is off in php.ini (nothing was sent)", option);
+	smtp_fail_before(res, SMTP_STAGE_CONNECT, sentence, NULL);
+	php_error_docref(NULL, E_WARNING, "%s", sentence);
 }
 
 /* The sender of a test message: the option, smtp.from, sendmail_from, or the user name when it is
@@ -221,7 +240,7 @@ PHP_FUNCTION(smtp_test_send)
 	smtp_message_input in;
 	smart_str raw = {0};
 	char *secret = NULL, err[512], host[256] = "";
-	const char *sender;
+	const char *sender, *locked = NULL;
 
 	ZEND_PARSE_PARAMETERS_START(1, 2)
 		Z_PARAM_STR(to)
@@ -233,12 +252,16 @@ PHP_FUNCTION(smtp_test_send)
 		zend_argument_value_error(1, "must not contain line breaks or NUL bytes");
 		RETURN_THROWS();
 	}
-	if (smtp_call_options_load(&o, options, 2, true) != SUCCESS) {
+	if (smtp_call_options_load(&o, options, 2, true, &locked) != SUCCESS) {
 		RETURN_THROWS();
 	}
 
 	smtp_result_init(&res);
 	smtp_message_init(&msg);
+	if (locked) {
+		smtp_fail_locked(&res, locked);
+		goto done;
+	}
 	if (!o.cfg.hosts || !*o.cfg.hosts) {
 		smtp_fail_before(&res, SMTP_STAGE_CONNECT, "No SMTP server: smtp.host is empty and no \"host\" option was given", NULL);
 		goto done;
@@ -302,17 +325,20 @@ PHP_FUNCTION(smtp_check)
 	smtp_call_options o;
 	smtp_result res;
 	char *secret = NULL, err[512];
+	const char *locked = NULL;
 
 	ZEND_PARSE_PARAMETERS_START(0, 1)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_ARRAY_HT(options)
 	ZEND_PARSE_PARAMETERS_END();
 
-	if (smtp_call_options_load(&o, options, 1, false) != SUCCESS) {
+	if (smtp_call_options_load(&o, options, 1, false, &locked) != SUCCESS) {
 		RETURN_THROWS();
 	}
 	smtp_result_init(&res);
-	if (!o.cfg.hosts || !*o.cfg.hosts) {
+	if (locked) {
+		smtp_fail_locked(&res, locked);
+	} else if (!o.cfg.hosts || !*o.cfg.hosts) {
 		smtp_fail_before(&res, SMTP_STAGE_CONNECT, "No SMTP server: smtp.host is empty and no \"host\" option was given", NULL);
 	} else if (smtp_ini_config_secret(&o.cfg, o.password_value, &secret, err, sizeof(err)) != SUCCESS) {
 		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
