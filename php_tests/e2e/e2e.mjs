@@ -229,6 +229,10 @@ test('Send test email: success panel with the transcript', async () => {
   check(await admin.locator('#native-smtp-transcript').isVisible(), 'transcript not visible');
   check(/S: 220/.test(tr) && /C: STARTTLS/.test(tr) && /C: AUTH/.test(tr) && /C: MAIL FROM:<shop@example\.com>/.test(tr) && /C: RCPT TO:<alice@example\.net>/.test(tr), `transcript: ${tr.slice(0, 400)}`);
   check(/\*\*\*\*\*\*\*\*/.test(tr), 'AUTH payload not masked in the transcript');
+  // For docs/wordpress.md: the result with its transcript folded, the form and the status box.
+  await admin.locator('.native-smtp-transcript').evaluate((d) => { d.open = false; });
+  await admin.screenshot({ path: path.join(ART, 'docs-settings.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1250 } });
+  await admin.locator('.native-smtp-transcript').evaluate((d) => { d.open = true; });
   return admin;
 });
 
@@ -432,6 +436,24 @@ test('no page ever contained the password', async () => {
   await admin.goto(SETTINGS);
   const html = await admin.content();
   for (const s of SECRETS) check(!html.includes(s), 'secret in the settings page');
+  return admin;
+});
+
+test('every string is translatable (text domain native-smtp)', async () => {
+  const out = execFileSync(process.env.E2E_PHP || 'php', [path.join(HERE, 'i18n-check.inc'), path.join(env('E2E_TOP'), 'wordpress/native-smtp')]).toString();
+  check(/ 0 without the text domain/.test(out), out);
+});
+
+test('deleting the plugin from Plugins removes its settings (uninstall.php)', async () => {
+  check((await storedOption()) !== false, 'no settings stored before the uninstall');
+  await admin.goto('/wp-admin/plugins.php');
+  const row = admin.locator('tr[data-slug="native-smtp"]');
+  await Promise.all([admin.waitForURL(/deactivate=true/), row.locator('a:has-text("Deactivate")').click()]);
+  admin.once('dialog', (d) => d.accept());
+  await row.locator('a.delete').click();
+  await admin.waitForSelector('tr.plugin-deleted-tr, .plugin-deleted-tr', { timeout: 20000 });
+  eq(wpEval("var_export( get_option( 'native_smtp_settings' ) );"), 'false', 'option after uninstall');
+  check(!fs.existsSync(path.join(env('E2E_WWW'), 'wp-content/plugins/native-smtp')), 'plugin files still there');
   return admin;
 });
 

@@ -293,7 +293,7 @@ final class Native_SMTP_Admin {
 	/** "wp-config.php: NATIVE_SMTP_HOST" etc. for a resolved setting, or '' when it comes from the page. */
 	private static function source_label( array $r, ?string $ini = null ): string {
 		if ( $ini && isset( Native_SMTP_Runtime::refused()[ $ini ] ) ) {
-			return __( 'php.ini, locked by the host (this site’s value was refused)', 'native-smtp' );
+			return __( 'php.ini, locked by the host (this site’s value refused)', 'native-smtp' );
 		}
 		switch ( $r['source'] ) {
 			case 'constant':
@@ -562,11 +562,14 @@ final class Native_SMTP_Admin {
 
 		$refused = Native_SMTP_Runtime::refused();
 		if ( $refused ) {
-			echo '<div class="notice notice-error inline" id="native-smtp-refused"><p><strong>' . esc_html__( 'PHP refused these settings (ini_set() returned false), so php.ini’s values are in force:', 'native-smtp' ) . '</strong></p><ul>';
-			foreach ( $refused as $ini => $why ) {
-				echo '<li><code>' . esc_html( $ini ) . '</code>: ' . esc_html( $why ) . '</li>';
-			}
-			echo '</ul></div>';
+			echo '<div class="notice notice-error inline" id="native-smtp-refused"><p><strong>' . esc_html__( 'PHP refused these settings (ini_set() returned false), so php.ini’s values are in force:', 'native-smtp' ) . '</strong> ';
+			echo '<code>' . implode( '</code>, <code>', array_map( 'esc_html', array_keys( $refused ) ) ) . '</code></p>';
+			/* translators: %s: PHP's warning */
+			echo '<p>' . esc_html( sprintf( __( 'PHP said: “%s”', 'native-smtp' ), reset( $refused ) ) ) . '</p></div>';
+		}
+		if ( ! $loaded ) {
+			echo '<p class="description">' . esc_html__( 'Nothing on this page is applied until the extension is loaded.', 'native-smtp' ) . '</p></div>';
+			return;
 		}
 
 		echo '<h3>' . esc_html__( 'Effective settings', 'native-smtp' ) . '</h3><table class="widefat striped native-smtp-sources" id="native-smtp-sources"><thead><tr><th>' . esc_html__( 'Setting', 'native-smtp' ) . '</th><th>' . esc_html__( 'Value', 'native-smtp' ) . '</th><th>' . esc_html__( 'From', 'native-smtp' ) . '</th></tr></thead><tbody>';
@@ -657,7 +660,12 @@ final class Native_SMTP_Admin {
 			$rows[ __( 'Last reply', 'native-smtp' ) ] = trim( $r['code'] . ' ' . ( $r['enhanced'] ?? '' ) . ' ' . ( $r['message'] ?? '' ) );
 		}
 		if ( ! empty( $r['encryption'] ) ) {
-			$rows[ __( 'Encryption', 'native-smtp' ) ] = (string) $r['encryption'];
+			$names = array(
+				'tls'  => __( 'STARTTLS (tls)', 'native-smtp' ),
+				'ssl'  => __( 'SSL/TLS from the first byte (ssl)', 'native-smtp' ),
+				'none' => __( 'none', 'native-smtp' ),
+			);
+			$rows[ __( 'Encryption', 'native-smtp' ) ] = $names[ $r['encryption'] ] ?? (string) $r['encryption'];
 		}
 		if ( isset( $r['tls'] ) && is_array( $r['tls'] ) ) {
 			$t = $r['tls'];
