@@ -260,7 +260,8 @@ static void hint_for(smtp_result *r, const char *text, const char *sentence, cha
 	case SMTP_STAGE_TLS:
 		if (code == 0 && (r->facts & SMTP_FACT_IMPLICIT_TLS) && !r->tls_active
 		    && (contains_ci(sentence, "wrong version number") || contains_ci(sentence, "packet length too long")
-		        || contains_ci(sentence, "record layer failure") || contains_ci(sentence, "unknown protocol"))) {
+		        || contains_ci(sentence, "record layer failure") || contains_ci(sentence, "unknown protocol")
+		        || contains_ci(sentence, "plain text before the TLS handshake"))) {
 			snprintf(h, hl, "The server on port %d speaks plain SMTP first (it expects STARTTLS), not implicit "
 			         "TLS: set smtp.encryption=tls to keep this port, or set smtp.port=465 to keep "
 			         "smtp.encryption=ssl.", r->port);

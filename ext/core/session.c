@@ -502,6 +502,12 @@ static int do_handshake(smtp_session *s, const char *what)
 	                         s->ioerr, sizeof(s->ioerr));
 	s->res->t_tls += now_precise_ms() - t0;
 	if (st != SMTP_IO_OK) {
+		if (s->enc == SMTP_ENC_SSL && st == SMTP_IO_PROTOCOL) {
+			/* Implicit TLS: the server spoke first, in plain text (its 220 greeting arrived before
+			 * our ClientHello). That is a plaintext or STARTTLS port, not response injection. */
+			snprintf(s->ioerr, sizeof(s->ioerr), "the server sent plain text before the TLS handshake, "
+			         "so it does not use implicit TLS on this port");
+		}
 		fail_io(s, SMTP_STAGE_TLS, st, what);   /* the hint tells plain text on an implicit-TLS port */
 		return -1;
 	}

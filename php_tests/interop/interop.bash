@@ -3,7 +3,8 @@
 # 127.0.0.1:10587 STARTTLS + SASL and 127.0.0.1:10465 implicit TLS + SASL, certificate verified with
 # the test CA, messages checked byte for byte at the capture sink Postfix relays to.
 #   php_tests/interop/interop.bash          (INTEROP_KEEP=1 keeps the run directory)
-# Prints one line per check and "N passed, N failed"; exits non-zero on any failure.
+# Then api_check.inc checks smtp_check() and smtp_test_send() against the same Postfix.
+# Prints one line per check and "N passed, N failed" (both together); exits non-zero on any failure.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -32,8 +33,23 @@ if ! "$here/postfix.bash" start "$rundir/pf"; then
 	exit 1
 fi
 
-"$php" -d "extension=$so" -d sendmail_path=/bin/false "$here/interop_check.inc" "$rundir/pf"
-rc=$?
+"$php" -d "extension=$so" -d sendmail_path=/bin/false "$here/interop_check.inc" "$rundir/pf" | tee "$rundir/mail.out"
+rc=${PIPESTATUS[0]}
+# smtp_check() / smtp_test_send() against the same Postfix run
+"$php" -d "extension=$so" -d sendmail_path=/bin/false "$here/api_check.inc" "$rundir/pf" | tee "$rundir/api.out"
+rc_api=${PIPESTATUS[0]}
+[ "$rc" -ne 0 ] || rc=$rc_api
+# one total for both: the last "N passed, N failed" line is the stage's result
+p=0; f=0
+for out in "$rundir/mail.out" "$rundir/api.out"; do
+	line=$(grep -aE '(^|: )[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "FAIL $(basename "$out" .out) checks printed no result"; f=$((f + 1)); rc=1; continue
+	fi
+	p=$((p + $(printf '%s' "$line" | sed -E 's/.*(^|[^0-9])([0-9]+) passed.*/\2/')))
+	f=$((f + $(printf '%s' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+done
+echo "$p passed, $f failed"
 if [ $rc -ne 0 ] || [ -n "${INTEROP_KEEP:-}" ]; then
 	echo "(run directory kept: $rundir; Postfix log: $rundir/pf/maillog)"
 else

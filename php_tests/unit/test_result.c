@@ -193,6 +193,12 @@ static void test_tls_pairing(void)
 	     "SMTP TLS connection to 127.0.0.1:25 failed: TLS handshake error: packet length too long",
 	     "smtp.encryption=tls", "smtp.port=465");
 	smtp_result_free(&r);
+	/* a server that greets at once: its 220 is waiting before the ClientHello is sent */
+	prep(&r, "127.0.0.1", 10587, SMTP_FACT_IMPLICIT_TLS, 0);
+	HINT(&r, SMTP_STAGE_TLS, 0, NULL, NULL,
+	     "SMTP TLS connection to 127.0.0.1:10587 failed: the server sent plain text before the TLS handshake, so it "
+	     "does not use implicit TLS on this port", "port 10587", "smtp.encryption=tls", "smtp.port=465");
+	smtp_result_free(&r);
 	/* the same OpenSSL words after STARTTLS are not a pairing problem */
 	prep(&r, "127.0.0.1", 587, SMTP_FACT_STARTTLS, 0);
 	smtp_result_set_error(&r, SMTP_STAGE_TLS, 0, NULL, NULL,
