@@ -324,6 +324,19 @@ test('a NATIVE_SMTP_* constant overrides the page', async () => {
   }
 });
 
+test('a changed encryption key asks for the password again', async () => {
+  setConstants({ NATIVE_SMTP_KEY: 'a-different-key-than-the-one-that-encrypted-it' });
+  try {
+    await admin.goto(SETTINGS);
+    check(/cannot be decrypted/.test(await admin.textContent('.native-smtp-form')), 'no decryption error on the page');
+    eq((await admin.textContent('#native-smtp-sources tr[data-setting="password"] td:nth-child(2)')).trim(), 'not set', 'effective password');
+    check(/key NATIVE_SMTP_KEY/.test(await admin.textContent('#native-smtp-status')), 'key source');
+    return admin;
+  } finally {
+    setConstants(null);
+  }
+});
+
 test('lost password: the reset email goes through the extension', async () => {
   const page = await newPage(A);
   const before = smtpMessages().length;

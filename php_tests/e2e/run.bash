@@ -196,5 +196,7 @@ cleanup
 say "total $((SECONDS - T0)) s"
 if [ -z "${E2E_KEEP:-}" ] && [ $rc -eq 0 ]; then
 	rm -rf "$W"
+else
+	say "logs, captured mail and the site: $W"
 fi
 exit $rc
