@@ -1,12 +1,12 @@
 <?php
 /**
  * Plugin Name:       Native SMTP
- * Plugin URI:        https://github.com/
  * Description:       Settings → SMTP for the smtp PHP extension: every wp_mail() and mail() is sent over authenticated, encrypted SMTP by the extension, configured and tested from this page.
  * Version:           0.1.0
  * Requires at least: 6.0
  * Requires PHP:      8.0
- * License:           PHP-3.01
+ * License:           BSD-2-Clause
+ * License URI:       https://opensource.org/licenses/BSD-2-Clause
  * Text Domain:       native-smtp
  * Domain Path:       /languages
  *
