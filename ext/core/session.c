@@ -43,6 +43,7 @@ struct smtp_session {
 	smtp_conn         *conn;
 
 	int64_t t_start;        /* smtp_now_ms() when open began */
+	double  t_start_precise;/* now_precise_ms() then, for timings */
 	int64_t deadline;       /* of the whole attempt */
 	int64_t dl;             /* of the current phase (<= deadline) */
 	int64_t t_phase;        /* when the current I/O phase began (for "timed out after") */
@@ -909,6 +910,7 @@ int smtp_session_open(smtp_session *s)
 	s->state = SMTP_S_CLOSED;
 	s->sends = 0;
 	s->t_start = smtp_now_ms();
+	s->t_start_precise = now_precise_ms();
 	timeout = s->cfg->timeout_ms > 0 ? s->cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
 	s->deadline = s->t_start + timeout;
 	s->dl = s->deadline;
@@ -952,7 +954,7 @@ int smtp_session_open(smtp_session *s)
 			s->dl = s->deadline;
 			s->state = SMTP_S_READY;
 			if (open_rest(s) == 0) {
-				s->res->t_total = (double)(smtp_now_ms() - s->t_start);
+				s->res->t_total = (now_precise_ms() - s->t_start_precise);
 				return 0;
 			}
 		}
@@ -973,7 +975,7 @@ int smtp_session_open(smtp_session *s)
 			s->res->error = e;
 		}
 	}
-	s->res->t_total = (double)(smtp_now_ms() - s->t_start);
+	s->res->t_total = (now_precise_ms() - s->t_start_precise);
 	return -1;
 }
 
@@ -1322,7 +1324,7 @@ int smtp_session_send(smtp_session *s, const smtp_message *msg)
 		rc = send_message(s, msg);
 	}
 	s->res->t_send += now_precise_ms() - t0;
-	s->res->t_total = (double)(smtp_now_ms() - s->t_start);
+	s->res->t_total = (now_precise_ms() - s->t_start_precise);
 	if (rc != 0) {
 		return -1;
 	}
@@ -1348,7 +1350,7 @@ void smtp_session_quit(smtp_session *s)
 	}
 	s->state = SMTP_S_CLOSED;
 	if (s->t_start) {
-		s->res->t_total = (double)(smtp_now_ms() - s->t_start);
+		s->res->t_total = (now_precise_ms() - s->t_start_precise);
 	}
 }
 
