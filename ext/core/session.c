@@ -1151,51 +1151,72 @@ static int check_message(smtp_session *s, const smtp_message *msg)
 	return 0;
 }
 
-/* MAIL, every RCPT and DATA in one write, then the replies in order (RFC 2920). */
+/* PIPELINING (RFC 2920): MAIL, the RCPTs and DATA leave in one write and the replies are read in
+ * order. With more than SMTP_PIPELINE_WINDOW commands the batch goes in windows, each window's
+ * replies read before the next is written, so neither side can fill its buffers while the other
+ * waits for it (RFC 2920 section 3.1): the window is a few kilobytes, far below any socket buffer. */
+#define SMTP_PIPELINE_WINDOW 100
+
 static int envelope_pipelined(smtp_session *s, const smtp_message *msg, size_t first)
 {
 	smtp_buf batch, line;
-	size_t i, accepted = 0;
-	int mail_ok, data_code;
+	size_t i, from, next = 0, accepted = 0;
+	int mail_ok = 0, data_code = 0, with_mail = 1, with_data = 0;
+	char what[360];
 
 	smtp_buf_init(&batch, 0);
 	smtp_buf_init(&line, 0);
-	if (build_mail(s, msg, &line) != 0 || queue_cmd(s, &batch, &line) != 0) {
-		goto oom;
-	}
-	for (i = 0; i < msg->rcpts.count; i++) {
+	while (!with_data) {
+		smtp_buf_reset(&batch);
 		smtp_buf_reset(&line);
-		if (build_rcpt(msg->rcpts.items[i], &line) != 0 || queue_cmd(s, &batch, &line) != 0) {
+		if (with_mail && (build_mail(s, msg, &line) != 0 || queue_cmd(s, &batch, &line) != 0)) {
 			goto oom;
 		}
-	}
-	smtp_buf_reset(&line);
-	if (smtp_buf_puts(&line, "DATA") != 0 || queue_cmd(s, &batch, &line) != 0) {
-		goto oom;
+		from = next;
+		while (next < msg->rcpts.count && (size_t)with_mail + (next - from) < SMTP_PIPELINE_WINDOW) {
+			smtp_buf_reset(&line);
+			if (build_rcpt(msg->rcpts.items[next], &line) != 0 || queue_cmd(s, &batch, &line) != 0) {
+				goto oom;
+			}
+			next++;
+		}
+		with_data = next == msg->rcpts.count;
+		if (with_data) {
+			smtp_buf_reset(&line);
+			if (smtp_buf_puts(&line, "DATA") != 0 || queue_cmd(s, &batch, &line) != 0) {
+				goto oom;
+			}
+		}
+		if (write_raw(s, with_mail ? SMTP_STAGE_MAIL : SMTP_STAGE_RCPT, batch.data, batch.len,
+		              with_mail ? "MAIL FROM" : "RCPT TO") != 0) {
+			goto fail;
+		}
+		if (with_mail) {
+			snprintf(what, sizeof(what), "MAIL FROM <%.320s>", msg->sender ? msg->sender : "");
+			if (read_reply(s, SMTP_STAGE_MAIL, what) != 0) {
+				goto fail;
+			}
+			mail_ok = handle_mail_reply(s, msg) == 0;
+			with_mail = 0;
+		}
+		for (i = from; i < next; i++) {
+			snprintf(what, sizeof(what), "RCPT TO <%.320s>", msg->rcpts.items[i]);
+			if (read_reply(s, SMTP_STAGE_RCPT, what) != 0) {
+				goto fail;
+			}
+			accepted += (size_t)handle_rcpt_reply(s, msg->rcpts.items[i]);
+		}
+		if (!with_data && !mail_ok) {
+			/* refused sender: no point in sending the other windows */
+			smtp_buf_free(&line);
+			smtp_buf_free(&batch);
+			reset_transaction(s);
+			return -1;
+		}
 	}
 	smtp_buf_free(&line);
-	if (write_raw(s, SMTP_STAGE_MAIL, batch.data, batch.len, "MAIL FROM") != 0) {
-		smtp_buf_free(&batch);
-		return -1;
-	}
 	smtp_buf_free(&batch);
 
-	{
-		char what[360];
-		snprintf(what, sizeof(what), "MAIL FROM <%.320s>", msg->sender ? msg->sender : "");
-		if (read_reply(s, SMTP_STAGE_MAIL, what) != 0) {
-			return -1;
-		}
-	}
-	mail_ok = handle_mail_reply(s, msg) == 0;
-	for (i = 0; i < msg->rcpts.count; i++) {
-		char what[360];
-		snprintf(what, sizeof(what), "RCPT TO <%.320s>", msg->rcpts.items[i]);
-		if (read_reply(s, SMTP_STAGE_RCPT, what) != 0) {
-			return -1;
-		}
-		accepted += (size_t)handle_rcpt_reply(s, msg->rcpts.items[i]);
-	}
 	if (read_reply(s, SMTP_STAGE_DATA, "DATA") != 0) {
 		return -1;
 	}
@@ -1218,9 +1239,10 @@ static int envelope_pipelined(smtp_session *s, const smtp_message *msg, size_t f
 	return 0;
 
 oom:
+	smtp_result_set_error(s->res, SMTP_STAGE_MAIL, 0, NULL, NULL, "SMTP MAIL FROM failed: out of memory");
+fail:
 	smtp_buf_free(&line);
 	smtp_buf_free(&batch);
-	smtp_result_set_error(s->res, SMTP_STAGE_MAIL, 0, NULL, NULL, "SMTP MAIL FROM failed: out of memory");
 	return -1;
 }
 
