@@ -573,21 +573,37 @@ static int auth_result(smtp_session *s, const char *mech)
 	return -1;
 }
 
-static int auth_plain(smtp_session *s)
+/* "AUTH <mech> <initial response>" (RFC 4954 section 4) with the response built by `build` from the
+ * user name and the secret, masked in the transcript and wiped. 0 when a reply was read. */
+static int auth_initial_response(smtp_session *s, const char *mech,
+                                 int (*build)(const char *user, const char *secret, smtp_buf *out),
+                                 const char *secret_noun)
 {
 	smtp_buf p;
+	char prefix[32], logtext[48], what[32];
 	int rc;
 
+	snprintf(prefix, sizeof(prefix), "AUTH %s ", mech);
+	snprintf(logtext, sizeof(logtext), "AUTH %s ********", mech);
+	snprintf(what, sizeof(what), "AUTH %s", mech);
 	smtp_buf_init(&p, 0);
-	if (smtp_sasl_plain(s->cfg->username, s->cfg->password, &p) != 0) {
+	if (build(s->cfg->username, s->cfg->password, &p) != 0) {
 		smtp_buf_wipe(&p);
 		smtp_result_set_error(s->res, SMTP_STAGE_AUTH, 0, NULL, NULL,
-		                      "SMTP AUTH PLAIN failed: the user name or password is too long");
+		                      "SMTP %s failed: the user name or %s is too long", what, secret_noun);
 		return -1;
 	}
-	rc = send_secret(s, "AUTH PLAIN ", &p, "AUTH PLAIN ********", "AUTH PLAIN");
+	rc = send_secret(s, prefix, &p, logtext, what);
 	smtp_buf_wipe(&p);
-	if (rc != 0 || read_reply(s, SMTP_STAGE_AUTH, "AUTH PLAIN") != 0) {
+	if (rc != 0 || read_reply(s, SMTP_STAGE_AUTH, what) != 0) {
+		return -1;
+	}
+	return 0;
+}
+
+static int auth_plain(smtp_session *s)
+{
+	if (auth_initial_response(s, "PLAIN", smtp_sasl_plain, "password") != 0) {
 		return -1;
 	}
 	return auth_result(s, "PLAIN");
@@ -667,19 +683,7 @@ static int auth_cram_md5(smtp_session *s)
 
 static int auth_xoauth2(smtp_session *s)
 {
-	smtp_buf p;
-	int rc;
-
-	smtp_buf_init(&p, 0);
-	if (smtp_sasl_xoauth2(s->cfg->username, s->cfg->password, &p) != 0) {
-		smtp_buf_wipe(&p);
-		smtp_result_set_error(s->res, SMTP_STAGE_AUTH, 0, NULL, NULL,
-		                      "SMTP AUTH XOAUTH2 failed: the user name or token is too long");
-		return -1;
-	}
-	rc = send_secret(s, "AUTH XOAUTH2 ", &p, "AUTH XOAUTH2 ********", "AUTH XOAUTH2");
-	smtp_buf_wipe(&p);
-	if (rc != 0 || read_reply(s, SMTP_STAGE_AUTH, "AUTH XOAUTH2") != 0) {
+	if (auth_initial_response(s, "XOAUTH2", smtp_sasl_xoauth2, "token") != 0) {
 		return -1;
 	}
 	if (s->reply.code == 334) {
