@@ -8,6 +8,9 @@ cd "$top"
 runner=run-tests.php
 [ -f "$runner" ] || runner=$(ls /usr/lib/php/*/build/run-tests.php | tail -n 1)
 tmp="$top/.build/phpt"; rm -rf "$tmp"; mkdir -p "$tmp"
+# run-tests' parallel workers race to mkdir the same --temp-target subfolder ("mkdir(): File exists"
+# aborts the run): make them all beforehand.
+(cd php_tests && find . -type d -not -path '*/node_modules*') | while read -r d; do mkdir -p "$tmp/$d"; done
 args=(-q --show-diff -d "extension=$top/modules/smtp.so" --temp-source "$top/php_tests" --temp-target "$tmp")
 jobs=-j2
 if [ "${1:-}" = "--valgrind" ]; then
