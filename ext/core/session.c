@@ -52,7 +52,8 @@ struct smtp_session {
 	char    host[256];
 	int     port;
 	smtp_encryption enc;    /* the mode for this host: AUTO resolved to SSL on port 465 */
-	char    helo[256];
+	char    helo_name[256];   /* smtp.helo, or this machine's name (choose_helo) */
+	char    helo[256];        /* what EHLO sends on this connection */
 
 	/* what the last EHLO offered */
 	int     esmtp;
@@ -357,16 +358,16 @@ static int choose_helo(smtp_session *s)
 	struct addrinfo hints, *ai = NULL;
 
 	if (h && *h) {
-		if (strlen(h) >= sizeof(s->helo) || (!valid_domain(h) && !valid_address_literal(h))) {
+		if (strlen(h) >= sizeof(s->helo_name) || (!valid_domain(h) && !valid_address_literal(h))) {
 			smtp_result_set_error(s->res, SMTP_STAGE_EHLO, 0, NULL, NULL,
 			                      "SMTP EHLO not sent: smtp.helo \"%.80s\" is not a valid domain name or "
 			                      "address literal", h);
 			return -1;
 		}
-		smtp_copy_str(s->helo, sizeof(s->helo), h);
+		smtp_copy_str(s->helo_name, sizeof(s->helo_name), h);
 		return 0;
 	}
-	snprintf(s->helo, sizeof(s->helo), "localhost");
+	snprintf(s->helo_name, sizeof(s->helo_name), "localhost");
 	if (gethostname(name, sizeof(name)) != 0) {
 		return 0;
 	}
@@ -377,8 +378,8 @@ static int choose_helo(smtp_session *s)
 	hints.ai_flags = AI_CANONNAME;
 	if (getaddrinfo(name, NULL, &hints, &ai) == 0 && ai) {
 		if (ai->ai_canonname && strchr(ai->ai_canonname, '.') && valid_domain(ai->ai_canonname)
-		    && strlen(ai->ai_canonname) < sizeof(s->helo)) {
-			smtp_copy_str(s->helo, sizeof(s->helo), ai->ai_canonname);
+		    && strlen(ai->ai_canonname) < sizeof(s->helo_name)) {
+			smtp_copy_str(s->helo_name, sizeof(s->helo_name), ai->ai_canonname);
 			freeaddrinfo(ai);
 			return 0;
 		}
@@ -387,7 +388,7 @@ static int choose_helo(smtp_session *s)
 		freeaddrinfo(ai);
 	}
 	if (valid_domain(name)) {
-		smtp_copy_str(s->helo, sizeof(s->helo), name);
+		smtp_copy_str(s->helo_name, sizeof(s->helo_name), name);
 	}
 	return 0;
 }
@@ -464,6 +465,15 @@ static int do_ehlo(smtp_session *s)
 {
 	char cmd[300];
 
+	smtp_copy_str(s->helo, sizeof(s->helo), s->helo_name);
+	if (!(s->cfg->helo && *s->cfg->helo) && strchr(s->helo, '.') == NULL) {
+		/* No fully qualified name for this machine: RFC 5321 4.1.4 wants an address literal then
+		 * (servers with reject_non_fqdn_helo_hostname refuse a bare "vm" or "localhost"). */
+		char lit[sizeof(s->helo)];
+		if (smtp_conn_local_literal(s->conn, lit, sizeof(lit)) == 0) {
+			smtp_copy_str(s->helo, sizeof(s->helo), lit);
+		}
+	}
 	snprintf(cmd, sizeof(cmd), "EHLO %s", s->helo);
 	if (send_cmd(s, SMTP_STAGE_EHLO, cmd, NULL, "EHLO") != 0 || read_reply(s, SMTP_STAGE_EHLO, "EHLO") != 0) {
 		return -1;

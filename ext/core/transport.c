@@ -835,6 +835,38 @@ const char *smtp_conn_last_reply_raw(const smtp_conn *c, size_t *len)
 	return c->last_raw.data;
 }
 
+int smtp_conn_local_literal(const smtp_conn *c, char *out, size_t outlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char ip[INET6_ADDRSTRLEN];
+
+	if (c == NULL || outlen == 0 || getsockname(c->fd, (struct sockaddr *)&ss, &len) != 0) {
+		return -1;
+	}
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
+		if (!inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip))) {
+			return -1;
+		}
+		return snprintf(out, outlen, "[%s]", ip) < (int)outlen ? 0 : -1;
+	}
+	if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			if (!inet_ntop(AF_INET, &sin6->sin6_addr.s6_addr[12], ip, sizeof(ip))) {
+				return -1;
+			}
+			return snprintf(out, outlen, "[%s]", ip) < (int)outlen ? 0 : -1;
+		}
+		if (!inet_ntop(AF_INET6, &sin6->sin6_addr, ip, sizeof(ip))) {
+			return -1;
+		}
+		return snprintf(out, outlen, "[IPv6:%s]", ip) < (int)outlen ? 0 : -1;
+	}
+	return -1;
+}
+
 const char *smtp_conn_address(const smtp_conn *c)
 {
 	return c ? c->address : "";

@@ -53,6 +53,9 @@ size_t smtp_conn_pending(const smtp_conn *c);
 const char *smtp_conn_last_reply_raw(const smtp_conn *c, size_t *len);
 
 const char *smtp_conn_address(const smtp_conn *c);   /* numeric peer address */
+/* Our end of the connection as an RFC 5321 address literal: "[192.0.2.1]" or "[IPv6:2001:db8::1]".
+ * 0 on success, -1 when it cannot be had. */
+int smtp_conn_local_literal(const smtp_conn *c, char *out, size_t outlen);
 int  smtp_conn_is_tls(const smtp_conn *c);
 /* TLS details after smtp_conn_start_tls (empty strings / NULL before). */
 const char *smtp_conn_tls_protocol(const smtp_conn *c);   /* "TLSv1.3" */

@@ -1406,7 +1406,7 @@ static void test_auth_xoauth2(void)
 	smtp_result_free(&r);
 }
 
-/* No smtp.helo: the machine's name (a valid domain) or "localhost". */
+/* No smtp.helo: the machine's fully qualified name, or our address literal when it has none. */
 static void test_default_helo(void)
 {
 	static const step script[] = { GREET, EXPECT("EHLO "), CAPS_PIPE, QUIT_BYE, END };
@@ -1427,12 +1427,21 @@ static void test_default_helo(void)
 		p += 8;
 		e = strchr(p, '\n');
 		CHECK(e && e > p);
-		for (; p && e && p < e; p++) {
-			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.')) {
-				break;
+		if (e && *p == '[') {
+			/* no fully qualified name here: our address literal (RFC 5321 4.1.4) */
+			CHECK(e - p == (long)strlen("[127.0.0.1]") && strncmp(p, "[127.0.0.1]", (size_t)(e - p)) == 0);
+		} else {
+			/* a fully qualified domain name: letters, digits, '-', and at least one '.' */
+			const char *q = p, *dot = NULL;
+			for (; q && e && q < e; q++) {
+				if (*q == '.') dot = q;
+				if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-' || *q == '.')) {
+					break;
+				}
 			}
+			CHECK(q == e);
+			CHECK(dot != NULL);
 		}
-		CHECK(p == e);
 	}
 	smtp_result_free(&r);
 }
