@@ -1405,7 +1405,8 @@ void smtp_session_free(smtp_session *s)
 	free(s);
 }
 
-int smtp_submit(const smtp_config *cfg, const smtp_message *msg, smtp_result *res)
+/* One whole session: open, then send msg (or, for a check, nothing), then QUIT. */
+static int run_session(const smtp_config *cfg, const smtp_message *msg, smtp_result *res)
 {
 	smtp_session *s = smtp_session_new(cfg, res);
 	int rc;
@@ -1415,26 +1416,10 @@ int smtp_submit(const smtp_config *cfg, const smtp_message *msg, smtp_result *re
 		return -1;
 	}
 	rc = smtp_session_open(s);
-	if (rc == 0) {
+	if (rc == 0 && msg) {
 		rc = smtp_session_send(s, msg);
-	}
-	smtp_session_quit(s);
-	smtp_session_free(s);
-	return rc;
-}
-
-int smtp_check_connection(const smtp_config *cfg, smtp_result *res)
-{
-	smtp_session *s = smtp_session_new(cfg, res);
-	int rc;
-
-	if (!s) {
-		smtp_result_set_error(res, SMTP_STAGE_CONNECT, 0, NULL, NULL, "SMTP connect failed: out of memory");
-		return -1;
-	}
-	rc = smtp_session_open(s);
-	if (rc == 0) {
-		/* the last reply before QUIT (AUTH's 235 or EHLO's 250) */
+	} else if (rc == 0) {
+		/* a check: the last reply before QUIT (AUTH's 235 or EHLO's 250) */
 		res->ok = 1;
 		res->stage = SMTP_STAGE_DONE;
 		res->code = s->reply.code;
@@ -1445,4 +1430,14 @@ int smtp_check_connection(const smtp_config *cfg, smtp_result *res)
 	smtp_session_quit(s);
 	smtp_session_free(s);
 	return rc;
+}
+
+int smtp_submit(const smtp_config *cfg, const smtp_message *msg, smtp_result *res)
+{
+	return run_session(cfg, msg, res);
+}
+
+int smtp_check_connection(const smtp_config *cfg, smtp_result *res)
+{
+	return run_session(cfg, NULL, res);
 }
