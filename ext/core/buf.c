@@ -117,20 +117,6 @@ int smtp_buf_printf(smtp_buf *b, const char *fmt, ...)
 	return rc;
 }
 
-void smtp_buf_consume(smtp_buf *b, size_t n)
-{
-	if (b->data == NULL) {
-		return;
-	}
-	if (n >= b->len) {
-		b->len = 0;
-	} else {
-		memmove(b->data, b->data + n, b->len - n);
-		b->len -= n;
-	}
-	b->data[b->len] = '\0';
-}
-
 void smtp_buf_reset(smtp_buf *b)
 {
 	b->len = 0;

@@ -26,8 +26,6 @@ int  smtp_buf_printf(smtp_buf *b, const char *fmt, ...)
 #endif
 	;
 int  smtp_buf_vprintf(smtp_buf *b, const char *fmt, va_list ap);
-/* Removes the first n bytes. */
-void smtp_buf_consume(smtp_buf *b, size_t n);
 void smtp_buf_reset(smtp_buf *b);
 /* Hands the storage to the caller (malloc'd, NUL-terminated, never NULL unless out of memory). */
 char *smtp_buf_detach(smtp_buf *b, size_t *len);
