@@ -11,7 +11,17 @@ if test "$PHP_SMTP" != "no"; then
   if test "$PHP_SMTP_DEV" != "no"; then
     SMTP_CFLAGS="$SMTP_CFLAGS -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers"
   fi
-  SMTP_CORE="ext/core/buf.c ext/core/strlist.c ext/core/address.c ext/core/message.c ext/core/reply.c ext/core/config.c ext/core/result.c ext/core/transport.c ext/core/sasl.c ext/core/session.c ext/core/sendmail_args.c"
+  dnl ext/core in layers, lowest first; a file includes headers of its own layer or a lower one
+  dnl (php_tests/unit/run.sh checks it against these lists, docs/architecture.md explains them)
+  SMTP_SUPPORT="buf.c strlist.c base64.c clock.c"
+  SMTP_FORMATS="error.c address.c reply.c message.c sendmail_args.c settings.c result.c"
+  SMTP_WIRE="transport.c"
+  SMTP_PROTOCOL="sasl.c session.c"
+  SMTP_DELIVERY=""
+  SMTP_CORE=""
+  for f in $SMTP_SUPPORT $SMTP_FORMATS $SMTP_WIRE $SMTP_PROTOCOL $SMTP_DELIVERY; do
+    SMTP_CORE="$SMTP_CORE ext/core/$f"
+  done
   SMTP_BINDING="ext/smtp.c ext/smtp_ini.c ext/smtp_mail.c ext/smtp_array.c ext/smtp_functions.c"
   PHP_NEW_EXTENSION(smtp, $SMTP_BINDING $SMTP_CORE, $ext_shared,, $SMTP_CFLAGS)
   PHP_ADD_BUILD_DIR($ext_builddir/ext)

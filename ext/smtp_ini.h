@@ -3,7 +3,7 @@
 #define SMTP_INI_H
 
 #include "php.h"
-#include "core/config.h"
+#include "core/settings.h"
 
 void smtp_ini_register(int type, int module_number);
 void smtp_ini_unregister(int type, int module_number);

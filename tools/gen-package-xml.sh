@@ -11,7 +11,7 @@
 #   test  everything under php_tests/ except php_tests/e2e/ (WordPress in a browser: needs the
 #         plugin, which is not in the tarball) and php_tests/packaging/ (checks of the git checkout
 #         itself: they need git and this script)
-# Not shipped: wordpress/ (the plugin is distributed on its own), tools/, bench/, .ci/, .gitignore,
+# Not shipped: wordpress/ (the plugin is distributed on its own), tools/, bench/, .ci/, .gitignore, .clang-format,
 # composer.json (PIE reads it from the repository, not from the PECL tarball) and package.xml
 # itself (pecl package adds it).
 set -euo pipefail

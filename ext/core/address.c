@@ -12,16 +12,16 @@
 #include <string.h>
 
 enum tok_type {
-	T_ATOM = 1,   /* atext run (bytes >= 0x80 included), or an encoded word */
-	T_QSTR,       /* "quoted string", quotes included */
-	T_DLIT,       /* [domain literal], brackets included */
-	T_SPECIAL     /* one of < > @ , ; : . */
+	T_ATOM = 1, /* atext run (bytes >= 0x80 included), or an encoded word */
+	T_QSTR,     /* "quoted string", quotes included */
+	T_DLIT,     /* [domain literal], brackets included */
+	T_SPECIAL   /* one of < > @ , ; : . */
 };
 
 typedef struct {
-	int    type;
-	char   ch;      /* for T_SPECIAL */
-	size_t pos;     /* offset in the input */
+	int type;
+	char ch;    /* for T_SPECIAL */
+	size_t pos; /* offset in the input */
 	size_t len;
 } token;
 
@@ -33,8 +33,7 @@ typedef struct {
 /* ------------------------------------------------------------------ errors */
 
 /* "<what> in \"<quoted part>\"." with the quoted part bounded and control bytes shown as '?'. */
-static void set_err(char *err, size_t errlen, const char *what, const char *s, size_t len,
-                    size_t from, size_t to)
+static void set_err(char *err, size_t errlen, const char *what, const char *s, size_t len, size_t from, size_t to)
 {
 	char q[80];
 	size_t i, k = 0, n;
@@ -42,8 +41,12 @@ static void set_err(char *err, size_t errlen, const char *what, const char *s, s
 	if (err == NULL || errlen == 0) {
 		return;
 	}
-	if (to > len) to = len;
-	if (from > to) from = to;
+	if (to > len) {
+		to = len;
+	}
+	if (from > to) {
+		from = to;
+	}
 	n = to - from;
 	for (i = 0; i < n && k < 60; i++) {
 		unsigned char c = (unsigned char)s[from + i];
@@ -57,8 +60,12 @@ static void set_err(char *err, size_t errlen, const char *what, const char *s, s
 
 static int is_atext(unsigned char c)
 {
-	if (c >= 0x80) return 1;   /* RFC 6532: UTF-8 in addresses and names */
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return 1;
+	if (c >= 0x80) {
+		return 1; /* RFC 6532: UTF-8 in addresses and names */
+	}
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+		return 1;
+	}
 	return c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
 }
 
@@ -72,7 +79,9 @@ static int tok_push(token_list *tl, int type, char ch, size_t pos, size_t len)
 	if (tl->n == tl->cap) {
 		size_t ncap = tl->cap ? tl->cap * 2 : 32;
 		token *nv = realloc(tl->v, ncap * sizeof(token));
-		if (nv == NULL) return -1;
+		if (nv == NULL) {
+			return -1;
+		}
 		tl->v = nv;
 		tl->cap = ncap;
 	}
@@ -89,14 +98,20 @@ static int tok_push(token_list *tl, int type, char ch, size_t pos, size_t len)
 static size_t encoded_word_len(const char *s, size_t len, size_t i)
 {
 	size_t j = i + 2, q = 0;
-	if (i + 2 > len || s[i] != '=' || s[i + 1] != '?') return 0;
+	if (i + 2 > len || s[i] != '=' || s[i + 1] != '?') {
+		return 0;
+	}
 	for (; j < len && j - i < 200; j++) {
 		unsigned char c = (unsigned char)s[j];
-		if (c <= ' ' || c == 0x7f) return 0;
+		if (c <= ' ' || c == 0x7f) {
+			return 0;
+		}
 		if (c == '?') {
 			q++;
 			if (q == 3) {
-				if (j + 1 < len && s[j + 1] == '=') return j + 2 - i;
+				if (j + 1 < len && s[j + 1] == '=') {
+					return j + 2 - i;
+				}
 				return 0;
 			}
 		}
@@ -119,9 +134,12 @@ static size_t skip_comment(const char *s, size_t len, size_t i, char *err, size_
 			set_err(err, errlen, "NUL byte in a comment", s, len, start, i);
 			return (size_t)-1;
 		}
-		if (c == '(') depth++;
-		else if (c == ')') {
-			if (--depth == 0) return i + 1;
+		if (c == '(') {
+			depth++;
+		} else if (c == ')') {
+			if (--depth == 0) {
+				return i + 1;
+			}
 		}
 	}
 	set_err(err, errlen, "Unclosed comment", s, len, start, len);
@@ -135,10 +153,12 @@ static int tokenize(const char *s, size_t len, token_list *tl, char *err, size_t
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-			i++;   /* folding white space, bare LF and CR included */
+			i++; /* folding white space, bare LF and CR included */
 		} else if (c == '(') {
 			i = skip_comment(s, len, i, err, errlen);
-			if (i == (size_t)-1) return -1;
+			if (i == (size_t)-1) {
+				return -1;
+			}
 		} else if (c == '"') {
 			size_t start = i++;
 			for (;;) {
@@ -156,7 +176,9 @@ static int tokenize(const char *s, size_t len, token_list *tl, char *err, size_t
 					i += 2;
 					continue;
 				}
-				if (c == '"') break;
+				if (c == '"') {
+					break;
+				}
 				if (c == '\0' || is_ctl(c)) {
 					set_err(err, errlen, "Control character in a quoted string", s, len, start, i + 1);
 					return -1;
@@ -164,7 +186,9 @@ static int tokenize(const char *s, size_t len, token_list *tl, char *err, size_t
 				i++;
 			}
 			i++;
-			if (tok_push(tl, T_QSTR, 0, start, i - start) != 0) goto oom;
+			if (tok_push(tl, T_QSTR, 0, start, i - start) != 0) {
+				goto oom;
+			}
 		} else if (c == '[') {
 			size_t start = i++;
 			for (;;) {
@@ -173,8 +197,13 @@ static int tokenize(const char *s, size_t len, token_list *tl, char *err, size_t
 					return -1;
 				}
 				c = (unsigned char)s[i];
-				if (c == '\\' && i + 1 < len) { i += 2; continue; }
-				if (c == ']') break;
+				if (c == '\\' && i + 1 < len) {
+					i += 2;
+					continue;
+				}
+				if (c == ']') {
+					break;
+				}
 				if (c == '[' || c == '\0' || is_ctl(c)) {
 					set_err(err, errlen, "Invalid character in a domain literal", s, len, start, i + 1);
 					return -1;
@@ -182,19 +211,30 @@ static int tokenize(const char *s, size_t len, token_list *tl, char *err, size_t
 				i++;
 			}
 			i++;
-			if (tok_push(tl, T_DLIT, 0, start, i - start) != 0) goto oom;
+			if (tok_push(tl, T_DLIT, 0, start, i - start) != 0) {
+				goto oom;
+			}
 		} else if (c == '<' || c == '>' || c == '@' || c == ',' || c == ';' || c == ':' || c == '.') {
-			if (tok_push(tl, T_SPECIAL, (char)c, i, 1) != 0) goto oom;
+			if (tok_push(tl, T_SPECIAL, (char)c, i, 1) != 0) {
+				goto oom;
+			}
 			i++;
 		} else if (is_atext(c)) {
 			size_t start = i;
 			while (i < len) {
 				size_t ew = encoded_word_len(s, len, i);
-				if (ew) { i += ew; continue; }
-				if (!is_atext((unsigned char)s[i])) break;
+				if (ew) {
+					i += ew;
+					continue;
+				}
+				if (!is_atext((unsigned char)s[i])) {
+					break;
+				}
 				i++;
 			}
-			if (tok_push(tl, T_ATOM, 0, start, i - start) != 0) goto oom;
+			if (tok_push(tl, T_ATOM, 0, start, i - start) != 0) {
+				goto oom;
+			}
 		} else if (c == ')') {
 			set_err(err, errlen, "Unbalanced ')'", s, len, i, i + 40);
 			return -1;
@@ -205,14 +245,15 @@ static int tokenize(const char *s, size_t len, token_list *tl, char *err, size_t
 			set_err(err, errlen, "NUL byte", s, len, i > 20 ? i - 20 : 0, i + 20);
 			return -1;
 		} else {
-			set_err(err, errlen, "Invalid character in an address list", s, len,
-			        i > 20 ? i - 20 : 0, i + 20);
+			set_err(err, errlen, "Invalid character in an address list", s, len, i > 20 ? i - 20 : 0, i + 20);
 			return -1;
 		}
 	}
 	return 0;
 oom:
-	if (err && errlen) snprintf(err, errlen, "Out of memory while parsing an address list.");
+	if (err && errlen) {
+		snprintf(err, errlen, "Out of memory while parsing an address list.");
+	}
 	return -1;
 }
 
@@ -232,16 +273,20 @@ static int append_tok(smtp_buf *b, const char *s, const token *t)
 	}
 	for (i = 0; i < t->len; i++) {
 		char c = s[t->pos + i];
-		if (c == '\r' || c == '\n') continue;
-		if (smtp_buf_putc(b, c) != 0) return -1;
+		if (c == '\r' || c == '\n') {
+			continue;
+		}
+		if (smtp_buf_putc(b, c) != 0) {
+			return -1;
+		}
 	}
 	return 0;
 }
 
 /* Reads the addr-spec made of tokens [a, b) and adds it to out.
  * Returns 1 when added, 0 when a duplicate, -1 on error. */
-static int take_addr_spec(const char *s, size_t len, const token *v, size_t a, size_t b,
-                          int in_angle, smtp_strlist *out, char *err, size_t errlen)
+static int take_addr_spec(const char *s, size_t len, const token *v, size_t a, size_t b, int in_angle,
+                          smtp_strlist *out, char *err, size_t errlen)
 {
 	smtp_buf addr;
 	size_t i = a, from, to;
@@ -257,7 +302,9 @@ static int take_addr_spec(const char *s, size_t len, const token *v, size_t a, s
 
 	/* obsolete route: <@a.example,@b.example:user@domain> */
 	if (in_angle && i < b && is_special(&v[i], '@')) {
-		while (i < b && !is_special(&v[i], ':')) i++;
+		while (i < b && !is_special(&v[i], ':')) {
+			i++;
+		}
 		if (i == b) {
 			set_err(err, errlen, "Malformed source route", s, len, from, to);
 			return -1;
@@ -272,17 +319,23 @@ static int take_addr_spec(const char *s, size_t len, const token *v, size_t a, s
 	smtp_buf_init(&addr, 0);
 	/* local part: word *("." word), tolerant of repeated and trailing dots (obs-local-part) */
 	if (v[i].type != T_ATOM && v[i].type != T_QSTR) {
-		set_err(err, errlen, is_special(&v[i], '@') ? "Missing local part before '@'"
-		                                            : "Malformed address", s, len, from, to);
+		set_err(err, errlen, is_special(&v[i], '@') ? "Missing local part before '@'" : "Malformed address", s, len,
+		        from, to);
 		goto fail;
 	}
-	if (append_tok(&addr, s, &v[i]) != 0) goto oom;
+	if (append_tok(&addr, s, &v[i]) != 0) {
+		goto oom;
+	}
 	i++;
 	while (i < b && is_special(&v[i], '.')) {
-		if (smtp_buf_putc(&addr, '.') != 0) goto oom;
+		if (smtp_buf_putc(&addr, '.') != 0) {
+			goto oom;
+		}
 		i++;
 		if (i < b && (v[i].type == T_ATOM || v[i].type == T_QSTR)) {
-			if (append_tok(&addr, s, &v[i]) != 0) goto oom;
+			if (append_tok(&addr, s, &v[i]) != 0) {
+				goto oom;
+			}
 			i++;
 		}
 	}
@@ -291,17 +344,23 @@ static int take_addr_spec(const char *s, size_t len, const token *v, size_t a, s
 			set_err(err, errlen, "Malformed address", s, len, from, to);
 			goto fail;
 		}
-		if (smtp_buf_putc(&addr, '@') != 0) goto oom;
+		if (smtp_buf_putc(&addr, '@') != 0) {
+			goto oom;
+		}
 		i++;
 		if (i == b || (v[i].type != T_ATOM && v[i].type != T_DLIT)) {
 			set_err(err, errlen, "Missing domain after '@'", s, len, from, to);
 			goto fail;
 		}
 		if (v[i].type == T_DLIT) {
-			if (append_tok(&addr, s, &v[i]) != 0) goto oom;
+			if (append_tok(&addr, s, &v[i]) != 0) {
+				goto oom;
+			}
 			i++;
 		} else {
-			if (append_tok(&addr, s, &v[i]) != 0) goto oom;
+			if (append_tok(&addr, s, &v[i]) != 0) {
+				goto oom;
+			}
 			i++;
 			while (i < b && is_special(&v[i], '.')) {
 				i++;
@@ -309,13 +368,14 @@ static int take_addr_spec(const char *s, size_t len, const token *v, size_t a, s
 					set_err(err, errlen, "Malformed domain", s, len, from, to);
 					goto fail;
 				}
-				if (smtp_buf_putc(&addr, '.') != 0 || append_tok(&addr, s, &v[i]) != 0) goto oom;
+				if (smtp_buf_putc(&addr, '.') != 0 || append_tok(&addr, s, &v[i]) != 0) {
+					goto oom;
+				}
 				i++;
 			}
 		}
 		if (i < b) {
-			set_err(err, errlen, is_special(&v[i], '@') ? "More than one '@'" : "Malformed address",
-			        s, len, from, to);
+			set_err(err, errlen, is_special(&v[i], '@') ? "More than one '@'" : "Malformed address", s, len, from, to);
 			goto fail;
 		}
 	}
@@ -327,10 +387,14 @@ static int take_addr_spec(const char *s, size_t len, const token *v, size_t a, s
 	}
 	rc = smtp_strlist_add_address_unique(out, addr.data, addr.len);
 	smtp_buf_free(&addr);
-	if (rc < 0 && err && errlen) snprintf(err, errlen, "Out of memory while parsing an address list.");
+	if (rc < 0 && err && errlen) {
+		snprintf(err, errlen, "Out of memory while parsing an address list.");
+	}
 	return rc;
 oom:
-	if (err && errlen) snprintf(err, errlen, "Out of memory while parsing an address list.");
+	if (err && errlen) {
+		snprintf(err, errlen, "Out of memory while parsing an address list.");
+	}
 fail:
 	smtp_buf_free(&addr);
 	return -1;
@@ -340,14 +404,20 @@ fail:
 
 int smtp_address_list_parse(const char *s, size_t len, smtp_strlist *out, char *err, size_t errlen)
 {
-	token_list tl = { NULL, 0, 0 };
+	token_list tl = {NULL, 0, 0};
 	const token *v;
 	size_t i = 0, n;
 	int in_group = 0, added = 0, rc;
 
-	if (err && errlen) err[0] = '\0';
-	if (s == NULL) return 0;
-	if (tokenize(s, len, &tl, err, errlen) != 0) goto fail;
+	if (err && errlen) {
+		err[0] = '\0';
+	}
+	if (s == NULL) {
+		return 0;
+	}
+	if (tokenize(s, len, &tl, err, errlen) != 0) {
+		goto fail;
+	}
 	v = tl.v;
 	n = tl.n;
 
@@ -365,8 +435,8 @@ int smtp_address_list_parse(const char *s, size_t len, smtp_strlist *out, char *
 		}
 		/* the member's display name / addr-spec runs to a structural special */
 		for (j = i; j < n; j++) {
-			if (v[j].type == T_SPECIAL && (v[j].ch == ',' || v[j].ch == ';' || v[j].ch == ':' ||
-			                               v[j].ch == '<' || v[j].ch == '>')) {
+			if (v[j].type == T_SPECIAL
+			    && (v[j].ch == ',' || v[j].ch == ';' || v[j].ch == ':' || v[j].ch == '<' || v[j].ch == '>')) {
 				break;
 			}
 		}
@@ -381,13 +451,13 @@ int smtp_address_list_parse(const char *s, size_t len, smtp_strlist *out, char *
 				size_t k;
 				for (k = i; k < j; k++) {
 					if (is_special(&v[k], '@')) {
-						set_err(err, errlen, "An address followed by ':' (not a group name)", s, len,
-						        v[i].pos, v[j].pos + 1);
+						set_err(err, errlen, "An address followed by ':' (not a group name)", s, len, v[i].pos,
+						        v[j].pos + 1);
 						goto fail;
 					}
 				}
 			}
-			in_group = 1;   /* "name:" opens a group; the name is not an address */
+			in_group = 1; /* "name:" opens a group; the name is not an address */
 			i = j + 1;
 			continue;
 		}
@@ -398,26 +468,30 @@ int smtp_address_list_parse(const char *s, size_t len, smtp_strlist *out, char *
 		if (j < n && v[j].ch == '<') {
 			size_t k;
 			for (k = j + 1; k < n && !is_special(&v[k], '>'); k++) {
-				if (is_special(&v[k], '<')) break;
+				if (is_special(&v[k], '<')) {
+					break;
+				}
 			}
 			if (k == n || !is_special(&v[k], '>')) {
-				set_err(err, errlen, "Unclosed angle bracket", s, len, v[j].pos,
-				        k < n ? v[k].pos : len);
+				set_err(err, errlen, "Unclosed angle bracket", s, len, v[j].pos, k < n ? v[k].pos : len);
 				goto fail;
 			}
 			rc = take_addr_spec(s, len, v, j + 1, k, 1, out, err, errlen);
-			if (rc < 0) goto fail;
+			if (rc < 0) {
+				goto fail;
+			}
 			added += rc;
 			i = k + 1;
 			if (i < n && !is_special(&v[i], ',') && !is_special(&v[i], ';')) {
-				set_err(err, errlen, "Unexpected text after an address", s, len, v[i - 1].pos,
-				        v[i].pos + v[i].len);
+				set_err(err, errlen, "Unexpected text after an address", s, len, v[i - 1].pos, v[i].pos + v[i].len);
 				goto fail;
 			}
 			continue;
 		}
 		rc = take_addr_spec(s, len, v, i, j, 0, out, err, errlen);
-		if (rc < 0) goto fail;
+		if (rc < 0) {
+			goto fail;
+		}
 		added += rc;
 		i = j;
 	}
@@ -425,7 +499,9 @@ int smtp_address_list_parse(const char *s, size_t len, smtp_strlist *out, char *
 	return added;
 fail:
 	free(tl.v);
-	if (err && errlen && err[0] == '\0') snprintf(err, errlen, "Malformed address list.");
+	if (err && errlen && err[0] == '\0') {
+		snprintf(err, errlen, "Malformed address list.");
+	}
 	return -1;
 }
 
@@ -435,26 +511,40 @@ int smtp_address_valid(const char *addr, size_t len)
 {
 	size_t i = 0;
 
-	if (addr == NULL || len == 0 || len > SMTP_ADDRESS_MAX) return 0;
+	if (addr == NULL || len == 0 || len > SMTP_ADDRESS_MAX) {
+		return 0;
+	}
 	if (addr[0] == '"') {
 		/* quoted local part: anything printable, '\' escapes */
 		for (i = 1; i < len; i++) {
 			unsigned char c = (unsigned char)addr[i];
-			if (c == '\0' || (c < 0x20 && c != '\t') || c == 0x7f) return 0;
+			if (c == '\0' || (c < 0x20 && c != '\t') || c == 0x7f) {
+				return 0;
+			}
 			if (c == '\\') {
-				if (i + 1 >= len) return 0;
+				if (i + 1 >= len) {
+					return 0;
+				}
 				c = (unsigned char)addr[++i];
-				if (c == '\0' || (c < 0x20 && c != '\t') || c == 0x7f) return 0;
+				if (c == '\0' || (c < 0x20 && c != '\t') || c == 0x7f) {
+					return 0;
+				}
 				continue;
 			}
-			if (c == '"') break;
+			if (c == '"') {
+				break;
+			}
 		}
-		if (i >= len) return 0;
+		if (i >= len) {
+			return 0;
+		}
 		i++;
 	}
 	for (; i < len; i++) {
 		unsigned char c = (unsigned char)addr[i];
-		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"') return 0;
+		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"') {
+			return 0;
+		}
 	}
 	return 1;
 }
@@ -463,7 +553,9 @@ int smtp_address_is_utf8(const char *addr, size_t len)
 {
 	size_t i;
 	for (i = 0; i < len; i++) {
-		if ((unsigned char)addr[i] >= 0x80) return 1;
+		if ((unsigned char)addr[i] >= 0x80) {
+			return 1;
+		}
 	}
 	return 0;
 }

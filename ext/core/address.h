@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include "strlist.h"
 
-#define SMTP_ADDRESS_MAX 320     /* 64 local part + '@' + 255 domain */
+#define SMTP_ADDRESS_MAX 320 /* 64 local part + '@' + 255 domain */
 
 /* Parses the body of an address-list header field (To, Cc, Bcc, From, Reply-To ...):
  * mailboxes with or without display names, quoted strings (with commas inside), comments

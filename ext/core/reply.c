@@ -26,10 +26,14 @@ static void reply_err(char *err, size_t errlen, const char *what, const char *li
 	char q[64 * 4 + 4];
 	size_t i, k = 0;
 
-	if (err == NULL || errlen == 0) return;
+	if (err == NULL || errlen == 0) {
+		return;
+	}
 	for (i = 0; i < n && i < 60; i++) {
 		unsigned char c = (unsigned char)line[i];
-		if (c == '\r' && i + 1 == n) break;
+		if (c == '\r' && i + 1 == n) {
+			break;
+		}
 		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
 			k += (size_t)snprintf(q + k, sizeof q - k, "\\x%02x", c);
 		} else {
@@ -44,11 +48,21 @@ static void reply_err(char *err, size_t errlen, const char *what, const char *li
  * the line end. `complete` says whether n covers the whole line (without its line end). */
 static int prefix_ok(const char *p, size_t n, int complete)
 {
-	if (n >= 1 && (p[0] < '2' || p[0] > '5')) return 0;
-	if (n >= 2 && (p[1] < '0' || p[1] > '5')) return 0;
-	if (n >= 3 && (p[2] < '0' || p[2] > '9')) return 0;
-	if (n >= 4 && p[3] != ' ' && p[3] != '-') return 0;
-	if (complete && n < 3) return 0;
+	if (n >= 1 && (p[0] < '2' || p[0] > '5')) {
+		return 0;
+	}
+	if (n >= 2 && (p[1] < '0' || p[1] > '5')) {
+		return 0;
+	}
+	if (n >= 3 && (p[2] < '0' || p[2] > '9')) {
+		return 0;
+	}
+	if (n >= 4 && p[3] != ' ' && p[3] != '-') {
+		return 0;
+	}
+	if (complete && n < 3) {
+		return 0;
+	}
 	return 1;
 }
 
@@ -57,36 +71,50 @@ static int prefix_ok(const char *p, size_t n, int complete)
 static size_t enhanced_len(const char *t, size_t n, char cls)
 {
 	size_t i = 0, d, part;
-	if (n < 5 || t[0] != cls || t[1] != '.') return 0;
+	if (n < 5 || t[0] != cls || t[1] != '.') {
+		return 0;
+	}
 	i = 2;
 	for (part = 0; part < 2; part++) {
 		d = 0;
-		while (i < n && t[i] >= '0' && t[i] <= '9' && d < 4) { i++; d++; }
-		if (d == 0 || d > 3) return 0;
+		while (i < n && t[i] >= '0' && t[i] <= '9' && d < 4) {
+			i++;
+			d++;
+		}
+		if (d == 0 || d > 3) {
+			return 0;
+		}
 		if (part == 0) {
-			if (i >= n || t[i] != '.') return 0;
+			if (i >= n || t[i] != '.') {
+				return 0;
+			}
 			i++;
 		}
 	}
-	if (i < n && t[i] != ' ') return 0;
+	if (i < n && t[i] != ' ') {
+		return 0;
+	}
 	return i;
 }
 
 typedef struct {
-	size_t start;   /* offset of the line */
-	size_t n;       /* bytes of content (without CR LF) */
+	size_t start; /* offset of the line */
+	size_t n;     /* bytes of content (without CR LF) */
 } line_span;
 
-int smtp_reply_parse(const char *buf, size_t len, size_t *consumed, smtp_reply *r,
-                     char *err, size_t errlen)
+int smtp_reply_parse(const char *buf, size_t len, size_t *consumed, smtp_reply *r, char *err, size_t errlen)
 {
 	size_t pos = 0, nlines = 0, i;
 	int code = -1, done = 0;
 	line_span *spans;
 	smtp_reply tmp;
 
-	if (err && errlen) err[0] = '\0';
-	if (consumed) *consumed = 0;
+	if (err && errlen) {
+		err[0] = '\0';
+	}
+	if (consumed) {
+		*consumed = 0;
+	}
 
 	/* Pass 1: find and check the reply's lines without allocating. */
 	while (!done) {
@@ -121,9 +149,11 @@ int smtp_reply_parse(const char *buf, size_t len, size_t *consumed, smtp_reply *
 			}
 			return 0;
 		}
-		eol = (size_t)(nl - line) + 1;          /* bytes of the line with its end */
+		eol = (size_t)(nl - line) + 1; /* bytes of the line with its end */
 		n = eol - 1;
-		if (n > 0 && line[n - 1] == '\r') n--;
+		if (n > 0 && line[n - 1] == '\r') {
+			n--;
+		}
 		if (memchr(line, '\0', n) != NULL) {
 			reply_err(err, errlen, "NUL byte in the server's reply", line, n);
 			return -1;
@@ -148,14 +178,18 @@ int smtp_reply_parse(const char *buf, size_t len, size_t *consumed, smtp_reply *
 			reply_err(err, errlen, "Reply longer than 65536 bytes from the server", line, n);
 			return -1;
 		}
-		if (n < 4 || line[3] == ' ') done = 1;
+		if (n < 4 || line[3] == ' ') {
+			done = 1;
+		}
 		pos += eol;
 	}
 
 	/* Pass 2: build the reply. */
 	spans = malloc(nlines * sizeof *spans);
 	if (spans == NULL) {
-		if (err && errlen) snprintf(err, errlen, "Out of memory while reading the server's reply.");
+		if (err && errlen) {
+			snprintf(err, errlen, "Out of memory while reading the server's reply.");
+		}
 		return -1;
 	}
 	{
@@ -163,7 +197,9 @@ int smtp_reply_parse(const char *buf, size_t len, size_t *consumed, smtp_reply *
 		for (i = 0; i < nlines; i++) {
 			const char *nl = memchr(buf + p, '\n', pos - p);
 			size_t eol = (size_t)(nl - (buf + p)) + 1, n = eol - 1;
-			if (n > 0 && buf[p + n - 1] == '\r') n--;
+			if (n > 0 && buf[p + n - 1] == '\r') {
+				n--;
+			}
 			spans[i].start = p;
 			spans[i].n = n;
 			p += eol;
@@ -175,7 +211,9 @@ int smtp_reply_parse(const char *buf, size_t len, size_t *consumed, smtp_reply *
 	for (i = 0; i < nlines && tmp.enhanced[0] == '\0'; i++) {
 		const char *t = buf + spans[i].start + 4;
 		size_t tn = spans[i].n > 4 ? spans[i].n - 4 : 0, el;
-		if (spans[i].n <= 4) continue;
+		if (spans[i].n <= 4) {
+			continue;
+		}
 		el = enhanced_len(t, tn, buf[spans[i].start]);
 		if (el > 0 && el < sizeof tmp.enhanced) {
 			memcpy(tmp.enhanced, t, el);
@@ -186,23 +224,32 @@ int smtp_reply_parse(const char *buf, size_t len, size_t *consumed, smtp_reply *
 		const char *t = buf + spans[i].start + 4;
 		size_t tn = spans[i].n > 4 ? spans[i].n - 4 : 0;
 		size_t el = strlen(tmp.enhanced);
-		if (tn == 0) t = "";
+		if (tn == 0) {
+			t = "";
+		}
 		if (el > 0 && tn >= el && memcmp(t, tmp.enhanced, el) == 0 && (tn == el || t[el] == ' ')) {
 			t += el;
 			tn -= el;
-			while (tn > 0 && *t == ' ') { t++; tn--; }
+			while (tn > 0 && *t == ' ') {
+				t++;
+				tn--;
+			}
 		}
 		if (smtp_strlist_add(&tmp.lines, t, tn) != 0) {
 			smtp_reply_free(&tmp);
 			free(spans);
-			if (err && errlen) snprintf(err, errlen, "Out of memory while reading the server's reply.");
+			if (err && errlen) {
+				snprintf(err, errlen, "Out of memory while reading the server's reply.");
+			}
 			return -1;
 		}
 	}
 	free(spans);
 	smtp_reply_free(r);
 	*r = tmp;
-	if (consumed) *consumed = pos;
+	if (consumed) {
+		*consumed = pos;
+	}
 	return 1;
 }
 
@@ -211,15 +258,24 @@ void smtp_reply_format(const smtp_reply *r, char *out, size_t outlen)
 	size_t k, i;
 	int n;
 
-	if (out == NULL || outlen == 0) return;
+	if (out == NULL || outlen == 0) {
+		return;
+	}
 	n = snprintf(out, outlen, "%03d%s%s", r->code, r->enhanced[0] ? " " : "", r->enhanced);
-	if (n < 0) { out[0] = '\0'; return; }
+	if (n < 0) {
+		out[0] = '\0';
+		return;
+	}
 	k = (size_t)n;
 	for (i = 0; i < r->lines.count && k < outlen; i++) {
 		const char *t = r->lines.items[i];
-		if (t[0] == '\0') continue;
+		if (t[0] == '\0') {
+			continue;
+		}
 		n = snprintf(out + k, outlen - k, " %s", t);
-		if (n < 0) break;
+		if (n < 0) {
+			break;
+		}
 		k += (size_t)n;
 	}
 	out[outlen - 1 < k ? outlen - 1 : k] = '\0';

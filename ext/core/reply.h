@@ -5,14 +5,14 @@
 #include <stddef.h>
 #include "strlist.h"
 
-#define SMTP_REPLY_MAX_LINE   2048    /* bytes in one reply line, CRLF included */
-#define SMTP_REPLY_MAX_LINES  256     /* lines in one (multi-line) reply */
-#define SMTP_REPLY_MAX_BYTES  65536   /* bytes in one reply */
+#define SMTP_REPLY_MAX_LINE  2048  /* bytes in one reply line, CRLF included */
+#define SMTP_REPLY_MAX_LINES 256   /* lines in one (multi-line) reply */
+#define SMTP_REPLY_MAX_BYTES 65536 /* bytes in one reply */
 
 typedef struct {
-	int          code;          /* 200..599 */
-	char         enhanced[16];  /* "5.7.8", or "" when the server gave none */
-	smtp_strlist lines;         /* each line's text after "NNN-"/"NNN " and after the enhanced
+	int code;           /* 200..599 */
+	char enhanced[16];  /* "5.7.8", or "" when the server gave none */
+	smtp_strlist lines; /* each line's text after "NNN-"/"NNN " and after the enhanced
 	                             * code when that line carries the same one */
 } smtp_reply;
 
@@ -29,8 +29,7 @@ void smtp_reply_free(smtp_reply *r);
  *             SMTP_REPLY_MAX_LINE; more than SMTP_REPLY_MAX_LINES lines or SMTP_REPLY_MAX_BYTES
  *             bytes; a NUL byte.
  * Lines end in CRLF; a bare LF is accepted as a line end too. */
-int smtp_reply_parse(const char *buf, size_t len, size_t *consumed, smtp_reply *r,
-                     char *err, size_t errlen);
+int smtp_reply_parse(const char *buf, size_t len, size_t *consumed, smtp_reply *r, char *err, size_t errlen);
 
 /* "550 5.1.1 User unknown" with the lines joined by a space; into out (always terminated). */
 void smtp_reply_format(const smtp_reply *r, char *out, size_t outlen);

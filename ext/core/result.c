@@ -7,18 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const stage_names[] = {
-	"connect", "greeting", "tls", "ehlo", "auth", "mail", "rcpt", "data", "done"
-};
-
-const char *smtp_stage_name(smtp_stage s)
-{
-	if ((int)s < 0 || (size_t)s >= sizeof(stage_names) / sizeof(stage_names[0])) {
-		return "unknown";
-	}
-	return stage_names[s];
-}
-
 void smtp_result_init(smtp_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -100,7 +88,8 @@ static int has_capability(const smtp_result *r, const char *kw)
 static int is_google(const char *text)
 {
 	return contains_ci(text, "gsmtp") || contains_ci(text, "google") || contains_ci(text, "BadCredentials")
-	       || contains_ci(text, "Username and Password not accepted") || contains_ci(text, "Application-specific password");
+	       || contains_ci(text, "Username and Password not accepted")
+	       || contains_ci(text, "Application-specific password");
 }
 
 static const char XOAUTH2_WAY[] = "OAuth (smtp.auth=xoauth2, with an access token as smtp.password)";
@@ -113,47 +102,60 @@ static int hint_auth_reply(const smtp_result *r, const char *text, char *h, size
 
 	/* Google: 534-5.7.9 Application-specific password required (the account has 2-Step Verification). */
 	if (code == 534 && (contains_ci(text, "application-specific") || is_google(text))) {
-		snprintf(h, hl, "Google requires an app password for this account (2-Step Verification is on): create one "
+		snprintf(h, hl,
+		         "Google requires an app password for this account (2-Step Verification is on): create one "
 		         "under Google Account > Security > 2-Step Verification > App passwords and use it as "
 		         "smtp.password, with the full Gmail address as smtp.username.");
 		return 1;
 	}
 	/* Microsoft 365. */
 	if (strcmp(enh, "5.7.30") == 0 || contains_ci(text, "Basic authentication is not supported")) {
-		snprintf(h, hl, "Microsoft 365 no longer accepts a password (basic authentication) for SMTP submission "
+		snprintf(h, hl,
+		         "Microsoft 365 no longer accepts a password (basic authentication) for SMTP submission "
 		         "from this mailbox: use %s, or have an administrator enable Authenticated SMTP for the mailbox "
-		         "if the organisation still allows it.", XOAUTH2_WAY);
+		         "if the organisation still allows it.",
+		         XOAUTH2_WAY);
 		return 1;
 	}
 	if (strcmp(enh, "5.7.139") == 0 || contains_ci(text, "SmtpClientAuthentication")
 	    || contains_ci(text, "basic authentication is disabled")) {
 		if (contains_ci(text, "disabled for the Mailbox")) {
-			snprintf(h, hl, "Microsoft 365 has SMTP AUTH turned off for this mailbox: an administrator turns on "
+			snprintf(h, hl,
+			         "Microsoft 365 has SMTP AUTH turned off for this mailbox: an administrator turns on "
 			         "Authenticated SMTP in the Microsoft 365 admin center (Users > Active users > the user > Mail > "
-			         "Manage email apps), or use %s.", XOAUTH2_WAY);
+			         "Manage email apps), or use %s.",
+			         XOAUTH2_WAY);
 		} else if (contains_ci(text, "disabled for the Tenant")) {
-			snprintf(h, hl, "Microsoft 365 has SMTP AUTH turned off for the whole organisation: an administrator "
+			snprintf(h, hl,
+			         "Microsoft 365 has SMTP AUTH turned off for the whole organisation: an administrator "
 			         "clears \"Turn off SMTP AUTH protocol for your organization\" in the Exchange admin center "
-			         "(Settings > Mail flow) and turns on Authenticated SMTP for the mailbox, or use %s.", XOAUTH2_WAY);
+			         "(Settings > Mail flow) and turns on Authenticated SMTP for the mailbox, or use %s.",
+			         XOAUTH2_WAY);
 		} else if (contains_ci(text, "security defaults") || contains_ci(text, "did not meet the criteria")
 		           || contains_ci(text, "conditional access")) {
-			snprintf(h, hl, "Microsoft 365 blocks password sign-in for SMTP on this account (Security defaults, "
+			snprintf(h, hl,
+			         "Microsoft 365 blocks password sign-in for SMTP on this account (Security defaults, "
 			         "Conditional Access or multi-factor authentication): use %s, or have an administrator "
-			         "exempt this mailbox.", XOAUTH2_WAY);
+			         "exempt this mailbox.",
+			         XOAUTH2_WAY);
 		} else {
-			snprintf(h, hl, "Microsoft 365 refused SMTP AUTH for this mailbox: SMTP AUTH is disabled for the mailbox "
+			snprintf(h, hl,
+			         "Microsoft 365 refused SMTP AUTH for this mailbox: SMTP AUTH is disabled for the mailbox "
 			         "or the organisation (an administrator turns on Authenticated SMTP in the Microsoft 365 admin "
-			         "center), or the account needs %s.", XOAUTH2_WAY);
+			         "center), or the account needs %s.",
+			         XOAUTH2_WAY);
 		}
 		return 1;
 	}
 	if (code == 535 || (code >= 500 && strcmp(enh, "5.7.8") == 0)) {
 		if (is_google(text)) {
-			snprintf(h, hl, "Gmail did not accept the user name or password: set smtp.username to the full Gmail "
+			snprintf(h, hl,
+			         "Gmail did not accept the user name or password: set smtp.username to the full Gmail "
 			         "address and smtp.password to an app password (turn on 2-Step Verification, then Google "
 			         "Account > Security > App passwords); the account's normal password does not work here.");
 		} else {
-			snprintf(h, hl, "The server refused the user name or password: check smtp.username (often the full "
+			snprintf(h, hl,
+			         "The server refused the user name or password: check smtp.username (often the full "
 			         "e-mail address) and smtp.password; many providers require an app password or an API key "
 			         "instead of the account password.");
 		}
@@ -161,17 +163,21 @@ static int hint_auth_reply(const smtp_result *r, const char *text, char *h, size
 	}
 	/* RFC 4954: 534 5.7.9 Authentication mechanism is too weak; 538 5.7.11 encryption required. */
 	if (code == 534 || strcmp(enh, "5.7.9") == 0) {
-		snprintf(h, hl, "The server refuses the mechanism %s as too weak: set smtp.auth=auto (or another mechanism "
-		         "it offers) and use smtp.encryption=tls or ssl.", r->auth_mech[0] ? r->auth_mech : "chosen");
+		snprintf(h, hl,
+		         "The server refuses the mechanism %s as too weak: set smtp.auth=auto (or another mechanism "
+		         "it offers) and use smtp.encryption=tls or ssl.",
+		         r->auth_mech[0] ? r->auth_mech : "chosen");
 		return 1;
 	}
 	if (code == 538 || strcmp(enh, "5.7.11") == 0) {
-		snprintf(h, hl, "The server accepts this login only over an encrypted connection: set "
+		snprintf(h, hl,
+		         "The server accepts this login only over an encrypted connection: set "
 		         "smtp.encryption=tls (port 587) or ssl (port 465).");
 		return 1;
 	}
 	if (code >= 400 && code < 500) {
-		snprintf(h, hl, "The server could not check the credentials just now (a temporary failure): try again "
+		snprintf(h, hl,
+		         "The server could not check the credentials just now (a temporary failure): try again "
 		         "later; if it lasts, the server's authentication service is down.");
 		return 1;
 	}
@@ -184,26 +190,36 @@ static int hint_certificate(const smtp_result *r, const char *sentence, char *h,
 	                          "could then read the password.";
 
 	if (contains_ci(sentence, "(smtp.cafile)")) {
-		snprintf(h, hl, "smtp.cafile must name a readable PEM file of CA certificates: fix the path, or leave "
+		snprintf(h, hl,
+		         "smtp.cafile must name a readable PEM file of CA certificates: fix the path, or leave "
 		         "smtp.cafile empty to use the system's CA store.");
 	} else if (contains_ci(sentence, "certificate is self-signed")) {
-		snprintf(h, hl, "The server's certificate is self-signed, so nothing vouches for it: if this server is "
+		snprintf(h, hl,
+		         "The server's certificate is self-signed, so nothing vouches for it: if this server is "
 		         "yours, give it a certificate from a public CA, or set smtp.cafile to the file of the "
-		         "certificate (PEM) you trust. %s", off);
+		         "certificate (PEM) you trust. %s",
+		         off);
 	} else if (contains_ci(sentence, "unknown certificate authority")) {
-		snprintf(h, hl, "The server's certificate was issued by a CA this machine does not trust: set smtp.cafile "
+		snprintf(h, hl,
+		         "The server's certificate was issued by a CA this machine does not trust: set smtp.cafile "
 		         "to that CA's certificate (PEM) for a private CA, or update the system's CA bundle "
-		         "(ca-certificates). %s", off);
+		         "(ca-certificates). %s",
+		         off);
 	} else if (contains_ci(sentence, "not valid for the name")) {
-		snprintf(h, hl, "The certificate is valid, but not for the name in smtp.host (%s): set smtp.host to a "
+		snprintf(h, hl,
+		         "The certificate is valid, but not for the name in smtp.host (%s): set smtp.host to a "
 		         "name the certificate lists - usually the provider's documented SMTP host name, not an IP "
-		         "address or an alias of your own.", r->host);
+		         "address or an alias of your own.",
+		         r->host);
 	} else if (contains_ci(sentence, "certificate has expired") || contains_ci(sentence, "not valid yet")) {
-		snprintf(h, hl, "The server's certificate is outside its validity dates: the server's administrator must "
+		snprintf(h, hl,
+		         "The server's certificate is outside its validity dates: the server's administrator must "
 		         "renew it, or this machine's clock is wrong (check the date and time).");
 	} else if (contains_ci(sentence, "certificate")) {
-		snprintf(h, hl, "The server's certificate could not be verified: fix the certificate on the server, or "
-		         "set smtp.cafile to the CA certificate that signed it. %s", off);
+		snprintf(h, hl,
+		         "The server's certificate could not be verified: fix the certificate on the server, or "
+		         "set smtp.cafile to the CA certificate that signed it. %s",
+		         off);
 	} else {
 		return 0;
 	}
@@ -219,40 +235,51 @@ static void hint_for(smtp_result *r, const char *text, const char *sentence, cha
 		sentence = "";
 	}
 	if (code == 421) {
-		snprintf(h, hl, "The server is closing the connection (it is overloaded or shutting down, or this client "
+		snprintf(h, hl,
+		         "The server is closing the connection (it is overloaded or shutting down, or this client "
 		         "reached a limit on connections or messages): try again later.");
 		return;
 	}
 	switch (r->stage) {
 	case SMTP_STAGE_CONNECT:
 		if (contains_ci(sentence, "resolve")) {
-			snprintf(h, hl, "The name %s cannot be resolved: check the spelling of smtp.host and that this "
-			         "machine's DNS works.", r->host);
+			snprintf(h, hl,
+			         "The name %s cannot be resolved: check the spelling of smtp.host and that this "
+			         "machine's DNS works.",
+			         r->host);
 		} else if (contains_ci(sentence, "refused")) {
-			snprintf(h, hl, "Nothing accepts connections at %s port %d: check smtp.host and smtp.port (submission "
+			snprintf(h, hl,
+			         "Nothing accepts connections at %s port %d: check smtp.host and smtp.port (submission "
 			         "is 587 with smtp.encryption=tls, or 465 with ssl); if they are right, the server is down or "
-			         "a firewall rejects the port - try 587, 465 or 2525.", r->host, r->port);
+			         "a firewall rejects the port - try 587, 465 or 2525.",
+			         r->host, r->port);
 		} else if (contains_ci(sentence, "timed out") || contains_ci(sentence, "unreachable")
 		           || contains_ci(sentence, "no route")) {
-			snprintf(h, hl, "%s did not answer on port %d: the host or a firewall on the way (often the hosting "
+			snprintf(h, hl,
+			         "%s did not answer on port %d: the host or a firewall on the way (often the hosting "
 			         "provider, which blocks outgoing mail ports such as 25) drops the connection - try port 587 "
 			         "(smtp.encryption=tls), 465 (smtp.encryption=ssl) or 2525, or ask the hosting provider to "
-			         "open the port.", r->host, r->port);
+			         "open the port.",
+			         r->host, r->port);
 		}
 		return;
 	case SMTP_STAGE_GREETING:
 		if (code == 0 && (r->facts & SMTP_FACT_SILENT) && !(r->facts & SMTP_FACT_IMPLICIT_TLS)) {
 			if (r->port == 465) {
-				snprintf(h, hl, "Port 465 expects TLS from the first byte (implicit TLS), so the server waited "
+				snprintf(h, hl,
+				         "Port 465 expects TLS from the first byte (implicit TLS), so the server waited "
 				         "silently: set smtp.encryption=ssl (or auto) for port 465, or set smtp.port=587 to keep "
 				         "smtp.encryption=tls.");
 			} else {
-				snprintf(h, hl, "The server on port %d sent no greeting: if this port expects implicit TLS (as 465 "
+				snprintf(h, hl,
+				         "The server on port %d sent no greeting: if this port expects implicit TLS (as 465 "
 				         "does), set smtp.encryption=ssl; otherwise the server is overloaded or not an SMTP "
-				         "server.", r->port);
+				         "server.",
+				         r->port);
 			}
 		} else if (code == 554 || code == 550) {
-			snprintf(h, hl, "The server refuses connections from this machine (its address may be on a block "
+			snprintf(h, hl,
+			         "The server refuses connections from this machine (its address may be on a block "
 			         "list, or not allowed to submit mail): ask the server's administrator, or use your "
 			         "provider's submission server.");
 		}
@@ -262,19 +289,23 @@ static void hint_for(smtp_result *r, const char *text, const char *sentence, cha
 		    && (contains_ci(sentence, "wrong version number") || contains_ci(sentence, "packet length too long")
 		        || contains_ci(sentence, "record layer failure") || contains_ci(sentence, "unknown protocol")
 		        || contains_ci(sentence, "plain text before the TLS handshake"))) {
-			snprintf(h, hl, "The server on port %d speaks plain SMTP first (it expects STARTTLS), not implicit "
+			snprintf(h, hl,
+			         "The server on port %d speaks plain SMTP first (it expects STARTTLS), not implicit "
 			         "TLS: set smtp.encryption=tls to keep this port, or set smtp.port=465 to keep "
-			         "smtp.encryption=ssl.", r->port);
+			         "smtp.encryption=ssl.",
+			         r->port);
 			return;
 		}
 		if (contains_ci(sentence, "does not offer STARTTLS")) {
 			if (r->port == 465) {
 				snprintf(h, hl, "Port 465 expects implicit TLS: set smtp.encryption=ssl (or auto).");
 			} else {
-				snprintf(h, hl, "The server on port %d does not offer STARTTLS: use its submission port with TLS "
+				snprintf(h, hl,
+				         "The server on port %d does not offer STARTTLS: use its submission port with TLS "
 				         "(smtp.port=587 with smtp.encryption=tls, or smtp.port=465 with ssl); if it should offer "
 				         "STARTTLS, a firewall or antivirus on the way may be removing it. smtp.encryption=none "
-				         "sends without encryption - only on a trusted network.", r->port);
+				         "sends without encryption - only on a trusted network.",
+				         r->port);
 			}
 			return;
 		}
@@ -282,28 +313,34 @@ static void hint_for(smtp_result *r, const char *text, const char *sentence, cha
 			return;
 		}
 		if (code >= 400) {
-			snprintf(h, hl, "The server refused STARTTLS: it may be misconfigured or overloaded; try "
+			snprintf(h, hl,
+			         "The server refused STARTTLS: it may be misconfigured or overloaded; try "
 			         "smtp.encryption=ssl on port 465.");
 		}
 		return;
 	case SMTP_STAGE_AUTH:
 		if (contains_ci(sentence, "does not offer authentication")) {
 			if (r->tls_active) {
-				snprintf(h, hl, "The server offers no AUTH on port %d even over TLS, so it is probably not a "
+				snprintf(h, hl,
+				         "The server offers no AUTH on port %d even over TLS, so it is probably not a "
 				         "submission port: use the provider's submission port (587 with smtp.encryption=tls, or "
 				         "465 with ssl), or leave smtp.username empty if this server accepts mail from this "
-				         "machine without a login.", r->port);
+				         "machine without a login.",
+				         r->port);
 			} else if (has_capability(r, "STARTTLS")) {
 				snprintf(h, hl, "The server offers AUTH only after STARTTLS: set smtp.encryption=tls (or auto).");
 			} else {
-				snprintf(h, hl, "The server on port %d offers neither AUTH nor STARTTLS: use its submission port "
+				snprintf(h, hl,
+				         "The server on port %d offers neither AUTH nor STARTTLS: use its submission port "
 				         "(587 with smtp.encryption=tls, or 465 with ssl), or leave smtp.username empty if it "
-				         "accepts mail without a login.", r->port);
+				         "accepts mail without a login.",
+				         r->port);
 			}
 			return;
 		}
 		if (contains_ci(sentence, "allow_insecure_auth")) {
-			snprintf(h, hl, "Set smtp.encryption=tls (port 587) or ssl (port 465) so the password travels "
+			snprintf(h, hl,
+			         "Set smtp.encryption=tls (port 587) or ssl (port 465) so the password travels "
 			         "encrypted; smtp.allow_insecure_auth=1 only on a trusted network.");
 			return;
 		}
@@ -315,7 +352,7 @@ static void hint_for(smtp_result *r, const char *text, const char *sentence, cha
 		return;
 	case SMTP_STAGE_MAIL:
 		if (strcmp(enh, "5.7.30") == 0 || strcmp(enh, "5.7.139") == 0) {
-			hint_auth_reply(r, text, h, hl);   /* Microsoft refuses basic AUTH at MAIL FROM too */
+			hint_auth_reply(r, text, h, hl); /* Microsoft refuses basic AUTH at MAIL FROM too */
 			return;
 		}
 		if (code == 530 || strcmp(enh, "5.7.0") == 0) {
@@ -329,48 +366,58 @@ static void hint_for(smtp_result *r, const char *text, const char *sentence, cha
 			}
 		}
 		if (code == 552 || strcmp(enh, "5.3.4") == 0) {
-			snprintf(h, hl, "The message is larger than the server accepts: send a smaller message (fewer or "
+			snprintf(h, hl,
+			         "The message is larger than the server accepts: send a smaller message (fewer or "
 			         "smaller attachments).");
 			return;
 		}
 		if (code >= 500) {
-			snprintf(h, hl, "The server refused the sender address: set smtp.from (or mail()'s -f sender) to an "
+			snprintf(h, hl,
+			         "The server refused the sender address: set smtp.from (or mail()'s -f sender) to an "
 			         "address this account may send as - usually the login's own address or a verified alias, "
 			         "in a domain that exists.");
 		} else if (code >= 400) {
-			snprintf(h, hl, "The server refused the sender for now (a temporary failure, such as a rate limit or "
+			snprintf(h, hl,
+			         "The server refused the sender for now (a temporary failure, such as a rate limit or "
 			         "a DNS check of the sender's domain): try again later.");
 		}
 		return;
 	case SMTP_STAGE_RCPT:
 		if (code >= 500 && (contains_ci(text, "relay") || (code == 554 && strcmp(enh, "5.7.1") == 0))) {
 			if (!r->auth_mech[0]) {
-				snprintf(h, hl, "The server relays mail to other domains only for clients that log in: set "
+				snprintf(h, hl,
+				         "The server relays mail to other domains only for clients that log in: set "
 				         "smtp.username and smtp.password (on the submission port, 587 or 465), or ask the "
 				         "server's administrator to allow this machine's address.");
 			} else {
-				snprintf(h, hl, "The server does not let this account send to that recipient: check that smtp.from "
+				snprintf(h, hl,
+				         "The server does not let this account send to that recipient: check that smtp.from "
 				         "is an address of this account (a foreign sender is often refused as relaying) and that "
 				         "the account may send outside its own domain.");
 			}
 			return;
 		}
 		if (code >= 500) {
-			snprintf(h, hl, "The server refused the recipient%s: check the address for typos; other recipients "
+			snprintf(h, hl,
+			         "The server refused the recipient%s: check the address for typos; other recipients "
 			         "of the same message are not affected.",
 			         (strcmp(enh, "5.1.1") == 0 || contains_ci(text, "unknown") || contains_ci(text, "does not exist"))
-			         ? " (the mailbox does not exist)" : "");
+			             ? " (the mailbox does not exist)"
+			             : "");
 		} else if (code >= 400) {
-			snprintf(h, hl, "The server refused the recipient for now (greylisting, a full mailbox or a rate "
+			snprintf(h, hl,
+			         "The server refused the recipient for now (greylisting, a full mailbox or a rate "
 			         "limit): send the message again later.");
 		}
 		return;
 	case SMTP_STAGE_DATA:
 		if (code == 552 || strcmp(enh, "5.3.4") == 0) {
-			snprintf(h, hl, "The message is larger than the server accepts: send a smaller message (fewer or "
+			snprintf(h, hl,
+			         "The message is larger than the server accepts: send a smaller message (fewer or "
 			         "smaller attachments).");
 		} else if (code >= 500 && strncmp(enh, "5.7.", 4) == 0) {
-			snprintf(h, hl, "The server refused the message by policy (spam or content filter, or a sender this "
+			snprintf(h, hl,
+			         "The server refused the message by policy (spam or content filter, or a sender this "
 			         "account may not use): check smtp.from and the content.");
 		}
 		return;
@@ -379,15 +426,15 @@ static void hint_for(smtp_result *r, const char *text, const char *sentence, cha
 	}
 }
 
-void smtp_result_set_error(smtp_result *r, smtp_stage stage, int code, const char *enhanced,
-                           const char *server_text, const char *fmt, ...)
+void smtp_result_set_error(smtp_result *r, smtp_stage stage, int code, const char *enhanced, const char *server_text,
+                           const char *fmt, ...)
 {
 	smtp_buf b;
 	va_list ap;
 	char hint[HINT_MAX];
 
 	if (r->error) {
-		return;   /* the first failure is the one that explains the others */
+		return; /* the first failure is the one that explains the others */
 	}
 	r->ok = 0;
 	r->stage = stage;
@@ -413,8 +460,7 @@ void smtp_result_set_error(smtp_result *r, smtp_stage stage, int code, const cha
 	}
 }
 
-int smtp_result_add_rcpt(smtp_result *r, const char *address, int code, const char *enhanced,
-                         const char *text)
+int smtp_result_add_rcpt(smtp_result *r, const char *address, int code, const char *enhanced, const char *text)
 {
 	smtp_rcpt_result *n;
 	smtp_rcpt_result *e;
@@ -463,7 +509,7 @@ void smtp_result_log(smtp_result *r, char dir, const char *text, size_t len)
 	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) {
 		len--;
 	}
-	need = len + 4;   /* "C: " + text + "\n" */
+	need = len + 4; /* "C: " + text + "\n" */
 	if (len > SMTP_TRANSCRIPT_LIMIT || r->transcript.len + need > SMTP_TRANSCRIPT_LIMIT) {
 		r->transcript_truncated = 1;
 		smtp_buf_puts(&r->transcript, TRUNCATED_LINE);

@@ -4,64 +4,59 @@
 
 #include <stddef.h>
 #include "buf.h"
+#include "error.h"
 #include "strlist.h"
 
-typedef enum {
-	SMTP_STAGE_CONNECT = 0, SMTP_STAGE_GREETING, SMTP_STAGE_TLS, SMTP_STAGE_EHLO,
-	SMTP_STAGE_AUTH, SMTP_STAGE_MAIL, SMTP_STAGE_RCPT, SMTP_STAGE_DATA, SMTP_STAGE_DONE
-} smtp_stage;
-
-const char *smtp_stage_name(smtp_stage s);  /* "connect" ... "done" */
 
 typedef struct {
 	char *address;
-	int   code;           /* 0 when no reply (e.g. never sent) */
-	char  enhanced[16];
-	char *message;        /* server text */
+	int code; /* 0 when no reply (e.g. never sent) */
+	char enhanced[16];
+	char *message; /* server text */
 } smtp_rcpt_result;
 
 typedef struct {
-	int        ok;           /* accepted for at least one recipient (send) / whole check passed */
-	smtp_stage stage;        /* where it stopped ("done" on success) */
-	int        code;         /* last relevant server code, 0 if none */
-	char       enhanced[16];
-	char      *message;      /* server text of that reply, or NULL */
-	char      *error;        /* one sentence naming the stage and quoting the server, or NULL */
-	char      *hint;         /* what to do, for known cases, or NULL */
+	int ok;           /* accepted for at least one recipient (send) / whole check passed */
+	smtp_stage stage; /* where it stopped ("done" on success) */
+	int code;         /* last relevant server code, 0 if none */
+	char enhanced[16];
+	char *message; /* server text of that reply, or NULL */
+	char *error;   /* one sentence naming the stage and quoting the server, or NULL */
+	char *hint;    /* what to do, for known cases, or NULL */
 
-	char       host[256];    /* host of the last attempt */
-	int        port;
-	char       address[64];  /* numeric IP connected to, "" if none */
-	char       encryption[8];/* "tls","ssl","none": what the session actually used */
+	char host[256]; /* host of the last attempt */
+	int port;
+	char address[64];   /* numeric IP connected to, "" if none */
+	char encryption[8]; /* "tls","ssl","none": what the session actually used */
 
-	int        tls_active;
-	char       tls_protocol[32];
-	char       tls_cipher[96];
-	char      *tls_peer_subject;
-	int        tls_verified;
+	int tls_active;
+	char tls_protocol[32];
+	char tls_cipher[96];
+	char *tls_peer_subject;
+	int tls_verified;
 
-	char       auth_mech[16];   /* "PLAIN","LOGIN","CRAM-MD5", "" when no AUTH */
-	smtp_strlist capabilities;  /* EHLO keywords of the final EHLO, e.g. "PIPELINING","SIZE 10240000" */
+	char auth_mech[16];        /* "PLAIN","LOGIN","CRAM-MD5", "" when no AUTH */
+	smtp_strlist capabilities; /* EHLO keywords of the final EHLO, e.g. "PIPELINING","SIZE 10240000" */
 
 	smtp_rcpt_result *rcpts;
-	size_t            rcpt_count;
+	size_t rcpt_count;
 
-	double t_connect, t_tls, t_auth, t_send, t_total;   /* milliseconds */
+	double t_connect, t_tls, t_auth, t_send, t_total; /* milliseconds */
 
-	smtp_buf transcript;     /* "C: ...\n" / "S: ...\n" lines, bounded, secrets replaced by ******** */
-	int      transcript_truncated;
+	smtp_buf transcript; /* "C: ...\n" / "S: ...\n" lines, bounded, secrets replaced by ******** */
+	int transcript_truncated;
 
-	int      round_trips;    /* replies waited for (for tests and benchmarks) */
+	int round_trips; /* replies waited for (for tests and benchmarks) */
 
-	int      facts;          /* SMTP_FACT_* the session observed for the current host (for the hint) */
+	int facts; /* SMTP_FACT_* the session observed for the current host (for the hint) */
 } smtp_result;
 
 /* What the session knows that neither the reply nor the sentence says; set before
  * smtp_result_set_error so that the hint can name the setting to change. */
-#define SMTP_FACT_IMPLICIT_TLS  1   /* this host is tried with implicit TLS (smtp.encryption=ssl, or auto on 465) */
-#define SMTP_FACT_STARTTLS      2   /* smtp.encryption=tls: STARTTLS is required */
-#define SMTP_FACT_CREDENTIALS   4   /* a user name is set: AUTH is required */
-#define SMTP_FACT_SILENT        8   /* the last wait timed out without one byte from the server */
+#define SMTP_FACT_IMPLICIT_TLS 1 /* this host is tried with implicit TLS (smtp.encryption=ssl, or auto on 465) */
+#define SMTP_FACT_STARTTLS     2 /* smtp.encryption=tls: STARTTLS is required */
+#define SMTP_FACT_CREDENTIALS  4 /* a user name is set: AUTH is required */
+#define SMTP_FACT_SILENT       8 /* the last wait timed out without one byte from the server */
 
 #define SMTP_TRANSCRIPT_LIMIT (64 * 1024)
 
@@ -71,15 +66,14 @@ void smtp_result_free(smtp_result *r);
  * error sentence (printf-style). Keeps the first failure's sentence if called again.
  * Sets r->hint for the known cases, from the reply, the sentence, r->facts and what r already
  * holds (host, port, tls_active, capabilities, auth_mech). */
-void smtp_result_set_error(smtp_result *r, smtp_stage stage, int code, const char *enhanced,
-                           const char *server_text, const char *fmt, ...)
+void smtp_result_set_error(smtp_result *r, smtp_stage stage, int code, const char *enhanced, const char *server_text,
+                           const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 6, 7)))
+    __attribute__((format(printf, 6, 7)))
 #endif
-	;
+    ;
 /* Adds a per-recipient entry. -1 on out of memory. */
-int smtp_result_add_rcpt(smtp_result *r, const char *address, int code, const char *enhanced,
-                         const char *text);
+int smtp_result_add_rcpt(smtp_result *r, const char *address, int code, const char *enhanced, const char *text);
 
 /* Transcript lines. `dir` is 'C' or 'S' (or '*' for a note such as "TLS established: ...").
  * The text must already be redacted by the caller; past SMTP_TRANSCRIPT_LIMIT a single

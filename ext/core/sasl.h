@@ -4,12 +4,9 @@
 #define SMTP_CORE_SASL_H
 
 #include <stddef.h>
+#include "base64.h"
 #include "buf.h"
-#include "config.h"
-
-/* Base64 (RFC 4648, no line breaks). decode returns -1 on invalid input. */
-int smtp_base64_encode(const unsigned char *in, size_t len, smtp_buf *out);
-int smtp_base64_decode(const char *in, size_t len, smtp_buf *out);
+#include "settings.h"
 
 /* Chooses the mechanism: `wanted` if not AUTO (returns it only if the server offers it, else
  * SMTP_AUTH_NONE), otherwise the strongest offered among CRAM-MD5 > PLAIN > LOGIN. `offered` is
@@ -21,8 +18,7 @@ smtp_auth_mech smtp_sasl_choose(smtp_auth_mech wanted, const char *offered);
 int smtp_sasl_plain(const char *user, const char *pass, smtp_buf *out);
 /* CRAM-MD5 response to a base64 challenge: base64("user " hex(HMAC-MD5(pass, challenge))).
  * -1 when the challenge is not valid base64. */
-int smtp_sasl_cram_md5(const char *user, const char *pass, const char *challenge_b64, size_t len,
-                       smtp_buf *out);
+int smtp_sasl_cram_md5(const char *user, const char *pass, const char *challenge_b64, size_t len, smtp_buf *out);
 /* XOAUTH2 initial response (Google, Microsoft): base64("user=" user "\1auth=Bearer " token "\1\1"). */
 int smtp_sasl_xoauth2(const char *user, const char *token, smtp_buf *out);
 

@@ -40,10 +40,10 @@ static int next_word(const char *s, size_t *pos, smtp_buf *w)
 			if (!end) {
 				return -1;
 			}
-			if (smtp_buf_append(w, s + i + 1, (size_t) (end - (s + i + 1))) != 0) {
+			if (smtp_buf_append(w, s + i + 1, (size_t)(end - (s + i + 1))) != 0) {
 				return -1;
 			}
-			i = (size_t) (end - s) + 1;
+			i = (size_t)(end - s) + 1;
 		} else if (s[i] == '"') {
 			i++;
 			while (s[i] != '"') {
@@ -99,13 +99,14 @@ int smtp_sendmail_args_sender(const char *args, char **sender, char *err, size_t
 			}
 			addr = word + 2;
 		} else {
-			continue;   /* other sendmail options mean nothing for SMTP */
+			continue; /* other sendmail options mean nothing for SMTP */
 		}
 		if (strcmp(addr, "<>") == 0) {
 			addr = "";
 		}
 		if (*addr && !smtp_address_valid(addr, strlen(addr))) {
-			snprintf(err, errlen, "the -f sender in the additional parameters is not a valid address: \"%.100s\"", addr);
+			snprintf(err, errlen, "the -f sender in the additional parameters is not a valid address: \"%.100s\"",
+			         addr);
 			free(found);
 			smtp_buf_free(&w);
 			return -1;

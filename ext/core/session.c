@@ -33,65 +33,42 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#define SMTP_MAX_HOSTS 16
+#define SMTP_MAX_HOSTS     16
 #define DEFAULT_TIMEOUT_MS 15000
 
 struct smtp_session {
 	const smtp_config *cfg;
-	smtp_result       *res;
+	smtp_result *res;
 	smtp_session_state state;
-	smtp_conn         *conn;
+	smtp_conn *conn;
 
 	int64_t t_start;        /* smtp_now_ms() when open began */
-	double  t_start_precise;/* now_precise_ms() then, for timings */
+	double t_start_precise; /* smtp_now_precise_ms() then, for timings */
 	int64_t deadline;       /* of the whole attempt */
 	int64_t dl;             /* of the current phase (<= deadline) */
 	int64_t t_phase;        /* when the current I/O phase began (for "timed out after") */
-	int     sends;          /* messages sent on this session */
+	int sends;              /* messages sent on this session */
 
-	char    host[256];
-	int     port;
-	smtp_encryption enc;    /* the mode for this host: AUTO resolved to SSL on port 465 */
-	char    helo_name[256];   /* smtp.helo, or this machine's name (choose_helo) */
-	char    helo[256];        /* what EHLO sends on this connection */
+	char host[256];
+	int port;
+	smtp_encryption enc; /* the mode for this host: AUTO resolved to SSL on port 465 */
+	char helo_name[256]; /* smtp.helo, or this machine's name (choose_helo) */
+	char helo[256];      /* what EHLO sends on this connection */
 
 	/* what the last EHLO offered */
-	int     esmtp;
-	int     cap_pipelining, cap_8bitmime, cap_smtputf8, cap_starttls, cap_chunking;
-	unsigned long long cap_size;   /* 0: no limit given */
-	char    cap_auth[512];
+	int esmtp;
+	int cap_pipelining, cap_8bitmime, cap_smtputf8, cap_starttls, cap_chunking;
+	unsigned long long cap_size; /* 0: no limit given */
+	char cap_auth[512];
 
-	int     rt_pending;     /* something was written since the last reply: the next one costs a round trip */
+	int rt_pending; /* something was written since the last reply: the next one costs a round trip */
 	smtp_reply reply;
-	char    ioerr[512];
-	char    srv[1024];      /* the last reply, "550 5.1.1 User unknown" */
+	char ioerr[512];
+	char srv[1024]; /* the last reply, "550 5.1.1 User unknown" */
 };
 
 
 /* ---- small helpers --------------------------------------------------------------------------- */
-
-static double now_precise_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-		return 0.0;
-	}
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-/* "15", "0.3": seconds for sentences. */
-static void fmt_secs(int64_t ms, char *out, size_t outlen)
-{
-	if (ms < 0) {
-		ms = 0;
-	}
-	if (ms >= 10000 || ms % 1000 == 0) {
-		snprintf(out, outlen, "%lld", (long long)((ms + 500) / 1000));
-	} else {
-		snprintf(out, outlen, "%.1f", (double)ms / 1000.0);
-	}
-}
 
 static int has_user(const smtp_session *s)
 {
@@ -105,9 +82,9 @@ static void log_line(smtp_session *s, char dir, const char *text)
 
 static void log_note(smtp_session *s, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
+    __attribute__((format(printf, 2, 3)))
 #endif
-	;
+    ;
 
 static void log_note(smtp_session *s, const char *fmt, ...)
 {
@@ -163,9 +140,9 @@ static void close_conn(smtp_session *s, smtp_session_state st)
 /* Records a failure with the last reply as the server's words. */
 static void fail_reply(smtp_session *s, smtp_stage stage, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
+    __attribute__((format(printf, 3, 4)))
 #endif
-	;
+    ;
 
 static void fail_reply(smtp_session *s, smtp_stage stage, const char *fmt, ...)
 {
@@ -197,7 +174,7 @@ static void fail_io(smtp_session *s, smtp_stage stage, smtp_io_status st, const 
 		s->res->facts &= ~SMTP_FACT_SILENT;
 	}
 	if (st == SMTP_IO_TIMEOUT) {
-		fmt_secs(smtp_now_ms() - s->t_phase, secs, sizeof(secs));
+		smtp_fmt_secs(smtp_now_ms() - s->t_phase, secs, sizeof(secs));
 		smtp_result_set_error(s->res, stage, 0, NULL, NULL, "SMTP %s timed out after %s s", what, secs);
 	} else {
 		smtp_result_set_error(s->res, stage, 0, NULL, NULL, "SMTP %s failed: %s", what,
@@ -361,7 +338,8 @@ static int choose_helo(smtp_session *s)
 		if (strlen(h) >= sizeof(s->helo_name) || (!valid_domain(h) && !valid_address_literal(h))) {
 			smtp_result_set_error(s->res, SMTP_STAGE_EHLO, 0, NULL, NULL,
 			                      "SMTP EHLO not sent: smtp.helo \"%.80s\" is not a valid domain name or "
-			                      "address literal", h);
+			                      "address literal",
+			                      h);
 			return -1;
 		}
 		smtp_copy_str(s->helo_name, sizeof(s->helo_name), h);
@@ -504,22 +482,22 @@ static int do_ehlo(smtp_session *s)
 static int do_handshake(smtp_session *s, const char *what)
 {
 	smtp_io_status st;
-	double t0 = now_precise_ms();
+	double t0 = smtp_now_precise_ms();
 	char *subject;
 
 	s->ioerr[0] = '\0';
 	s->t_phase = smtp_now_ms();
-	st = smtp_conn_start_tls(s->conn, s->host, s->cfg->verify_peer, s->cfg->cafile, s->dl,
-	                         s->ioerr, sizeof(s->ioerr));
-	s->res->t_tls += now_precise_ms() - t0;
+	st = smtp_conn_start_tls(s->conn, s->host, s->cfg->verify_peer, s->cfg->cafile, s->dl, s->ioerr, sizeof(s->ioerr));
+	s->res->t_tls += smtp_now_precise_ms() - t0;
 	if (st != SMTP_IO_OK) {
 		if (s->enc == SMTP_ENC_SSL && st == SMTP_IO_PROTOCOL) {
 			/* Implicit TLS: the server spoke first, in plain text (its 220 greeting arrived before
 			 * our ClientHello). That is a plaintext or STARTTLS port, not response injection. */
-			snprintf(s->ioerr, sizeof(s->ioerr), "the server sent plain text before the TLS handshake, "
+			snprintf(s->ioerr, sizeof(s->ioerr),
+			         "the server sent plain text before the TLS handshake, "
 			         "so it does not use implicit TLS on this port");
 		}
-		fail_io(s, SMTP_STAGE_TLS, st, what);   /* the hint tells plain text on an implicit-TLS port */
+		fail_io(s, SMTP_STAGE_TLS, st, what); /* the hint tells plain text on an implicit-TLS port */
 		return -1;
 	}
 	s->res->tls_active = 1;
@@ -531,18 +509,21 @@ static int do_handshake(smtp_session *s, const char *what)
 	s->res->tls_peer_subject = subject;
 	log_note(s, "TLS established: %s, %s, certificate %.300s, %s", s->res->tls_protocol, s->res->tls_cipher,
 	         subject ? subject : "(none)",
-	         s->res->tls_verified ? "verified" : (s->cfg->verify_peer ? "not verified" : "not checked (smtp.verify_peer=0)"));
+	         s->res->tls_verified ? "verified"
+	                              : (s->cfg->verify_peer ? "not verified" : "not checked (smtp.verify_peer=0)"));
 	return 0;
 }
 
 static int do_starttls(smtp_session *s)
 {
 	if (!s->cap_starttls) {
-		smtp_result_set_error(s->res, SMTP_STAGE_TLS, 0, NULL, NULL,
-		                      s->enc == SMTP_ENC_TLS
-		                      ? "SMTP STARTTLS failed: the server %s does not offer STARTTLS (smtp.encryption=tls requires it)"
-		                      : "SMTP STARTTLS failed: the server %s does not offer STARTTLS, which smtp.encryption=auto "
-		                        "requires when a username is set", s->host);
+		smtp_result_set_error(
+		    s->res, SMTP_STAGE_TLS, 0, NULL, NULL,
+		    s->enc == SMTP_ENC_TLS
+		        ? "SMTP STARTTLS failed: the server %s does not offer STARTTLS (smtp.encryption=tls requires it)"
+		        : "SMTP STARTTLS failed: the server %s does not offer STARTTLS, which smtp.encryption=auto "
+		          "requires when a username is set",
+		    s->host);
 		return -1;
 	}
 	if (send_cmd(s, SMTP_STAGE_TLS, "STARTTLS", NULL, "STARTTLS") != 0
@@ -599,8 +580,8 @@ static int auth_initial_response(smtp_session *s, const char *mech,
 	smtp_buf_init(&p, 0);
 	if (build(s->cfg->username, s->cfg->password, &p) != 0) {
 		smtp_buf_wipe(&p);
-		smtp_result_set_error(s->res, SMTP_STAGE_AUTH, 0, NULL, NULL,
-		                      "SMTP %s failed: the user name or %s is too long", what, secret_noun);
+		smtp_result_set_error(s->res, SMTP_STAGE_AUTH, 0, NULL, NULL, "SMTP %s failed: the user name or %s is too long",
+		                      what, secret_noun);
 		return -1;
 	}
 	rc = send_secret(s, prefix, &p, logtext, what);
@@ -644,8 +625,7 @@ static int auth_login(smtp_session *s)
 	if (s->reply.code != 334) {
 		return auth_result(s, "LOGIN");
 	}
-	if (send_b64_secret(s, s->cfg->username, "AUTH LOGIN") != 0
-	    || read_reply(s, SMTP_STAGE_AUTH, "AUTH LOGIN") != 0) {
+	if (send_b64_secret(s, s->cfg->username, "AUTH LOGIN") != 0 || read_reply(s, SMTP_STAGE_AUTH, "AUTH LOGIN") != 0) {
 		return -1;
 	}
 	if (s->reply.code != 334) {
@@ -709,7 +689,7 @@ static int auth_xoauth2(smtp_session *s)
 static int do_auth(smtp_session *s)
 {
 	smtp_auth_mech mech;
-	double t0 = now_precise_ms();
+	double t0 = smtp_now_precise_ms();
 	int rc;
 
 	if (!smtp_conn_is_tls(s->conn) && !smtp_host_is_loopback(s->host, smtp_conn_address(s->conn))
@@ -717,7 +697,8 @@ static int do_auth(smtp_session *s)
 		smtp_result_set_error(s->res, SMTP_STAGE_AUTH, 0, NULL, NULL,
 		                      "SMTP AUTH not attempted: the connection to %s is not encrypted and the password "
 		                      "would cross the network in clear text (set smtp.encryption to tls or ssl, or "
-		                      "smtp.allow_insecure_auth=1 for a trusted network)", s->host);
+		                      "smtp.allow_insecure_auth=1 for a trusted network)",
+		                      s->host);
 		return -1;
 	}
 	if (!s->cap_auth[0]) {
@@ -732,7 +713,8 @@ static int do_auth(smtp_session *s)
 			smtp_result_set_error(s->res, SMTP_STAGE_AUTH, 0, NULL, NULL,
 			                      "SMTP AUTH failed: the server offers no mechanism this client supports "
 			                      "(it offers %.200s; supported: CRAM-MD5, PLAIN, LOGIN, and XOAUTH2 when "
-			                      "smtp.auth=xoauth2)", s->cap_auth);
+			                      "smtp.auth=xoauth2)",
+			                      s->cap_auth);
 		} else {
 			smtp_result_set_error(s->res, SMTP_STAGE_AUTH, 0, NULL, NULL,
 			                      "SMTP AUTH failed: the server does not offer %s (smtp.auth); it offers %.200s",
@@ -761,7 +743,7 @@ static int do_auth(smtp_session *s)
 		rc = -1;
 		break;
 	}
-	s->res->t_auth += now_precise_ms() - t0;
+	s->res->t_auth += smtp_now_precise_ms() - t0;
 	return rc;
 }
 
@@ -829,15 +811,14 @@ static int open_host(smtp_session *s, const smtp_host_entry *e, int64_t phase_dl
 	s->res->port = s->port;
 	snprintf(s->res->encryption, sizeof(s->res->encryption), "none");
 	s->res->facts = (s->enc == SMTP_ENC_SSL ? SMTP_FACT_IMPLICIT_TLS : 0)
-	              | (s->enc == SMTP_ENC_TLS ? SMTP_FACT_STARTTLS : 0)
-	              | (has_user(s) ? SMTP_FACT_CREDENTIALS : 0);
+	                | (s->enc == SMTP_ENC_TLS ? SMTP_FACT_STARTTLS : 0) | (has_user(s) ? SMTP_FACT_CREDENTIALS : 0);
 	s->dl = phase_dl;
 
-	t0 = now_precise_ms();
+	t0 = smtp_now_precise_ms();
 	s->ioerr[0] = '\0';
 	s->t_phase = smtp_now_ms();
 	st = smtp_conn_open(&s->conn, s->host, s->port, s->dl, s->ioerr, sizeof(s->ioerr));
-	s->res->t_connect += now_precise_ms() - t0;
+	s->res->t_connect += smtp_now_precise_ms() - t0;
 	snprintf(what, sizeof(what), strchr(s->host, ':') ? "connect to [%s]:%d" : "connect to %s:%d", s->host, s->port);
 	if (st != SMTP_IO_OK) {
 		fail_io(s, SMTP_STAGE_CONNECT, st, what);
@@ -845,7 +826,7 @@ static int open_host(smtp_session *s, const smtp_host_entry *e, int64_t phase_dl
 	}
 	smtp_copy_str(s->res->address, sizeof(s->res->address), smtp_conn_address(s->conn));
 	log_note(s, "connected to %s port %d (%s)", s->host, s->port, s->res->address);
-	s->rt_pending = 1;   /* the greeting is one round trip */
+	s->rt_pending = 1; /* the greeting is one round trip */
 
 	if (s->enc == SMTP_ENC_SSL) {
 		snprintf(what, sizeof(what), "TLS connection to %s:%d", s->host, s->port);
@@ -858,12 +839,12 @@ static int open_host(smtp_session *s, const smtp_host_entry *e, int64_t phase_dl
 	snprintf(what, sizeof(what), "greeting from %s:%d", s->host, s->port);
 	s->t_phase = smtp_now_ms();
 	if (read_reply(s, SMTP_STAGE_GREETING, what) != 0) {
-		return -1;   /* silence here on a non-TLS connection: the hint suggests implicit TLS */
+		return -1; /* silence here on a non-TLS connection: the hint suggests implicit TLS */
 	}
 	if (s->reply.code != 220) {
 		if (s->reply.code == 554) {
-			fail_reply(s, SMTP_STAGE_GREETING, "SMTP greeting from %s: the server refused the session: %s",
-			           s->host, s->srv);
+			fail_reply(s, SMTP_STAGE_GREETING, "SMTP greeting from %s: the server refused the session: %s", s->host,
+			           s->srv);
 		} else {
 			fail_reply(s, SMTP_STAGE_GREETING, "SMTP greeting from %s: unexpected reply %s", s->host, s->srv);
 		}
@@ -924,7 +905,7 @@ int smtp_session_open(smtp_session *s)
 	s->state = SMTP_S_CLOSED;
 	s->sends = 0;
 	s->t_start = smtp_now_ms();
-	s->t_start_precise = now_precise_ms();
+	s->t_start_precise = smtp_now_precise_ms();
 	timeout = s->cfg->timeout_ms > 0 ? s->cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
 	s->deadline = s->t_start + timeout;
 	s->dl = s->deadline;
@@ -948,7 +929,7 @@ int smtp_session_open(smtp_session *s)
 
 		if (i > 0) {
 			if (left <= 0) {
-				break;   /* the previous host's error stands */
+				break; /* the previous host's error stands */
 			}
 			log_note(s, "%s; trying the next host, %s", s->res->error ? s->res->error : "failed", hosts[i].host);
 			{
@@ -968,7 +949,7 @@ int smtp_session_open(smtp_session *s)
 			s->dl = s->deadline;
 			s->state = SMTP_S_READY;
 			if (open_rest(s) == 0) {
-				s->res->t_total = (now_precise_ms() - s->t_start_precise);
+				s->res->t_total = (smtp_now_precise_ms() - s->t_start_precise);
 				return 0;
 			}
 		}
@@ -989,7 +970,7 @@ int smtp_session_open(smtp_session *s)
 			s->res->error = e;
 		}
 	}
-	s->res->t_total = (now_precise_ms() - s->t_start_precise);
+	s->res->t_total = (smtp_now_precise_ms() - s->t_start_precise);
 	return -1;
 }
 
@@ -1065,7 +1046,8 @@ static void fail_all_rcpts(smtp_session *s, size_t first, size_t count)
 		                      "SMTP RCPT TO <%.320s> refused: %s", r->address, srv);
 	} else {
 		smtp_result_set_error(s->res, SMTP_STAGE_RCPT, r->code, r->enhanced, r->message,
-		                      "SMTP RCPT TO refused for all %zu recipients, <%.320s> first: %s", count, r->address, srv);
+		                      "SMTP RCPT TO refused for all %zu recipients, <%.320s> first: %s", count, r->address,
+		                      srv);
 	}
 }
 
@@ -1076,7 +1058,7 @@ static void reset_transaction(smtp_session *s)
 		return;
 	}
 	if (send_cmd(s, SMTP_STAGE_DONE, "RSET", NULL, "RSET") != 0 || read_reply(s, SMTP_STAGE_DONE, "RSET") != 0) {
-		return;   /* BROKEN now; the first error stands */
+		return; /* BROKEN now; the first error stands */
 	}
 	if (s->reply.code != 250) {
 		log_note(s, "RSET refused; closing the connection");
@@ -1139,7 +1121,8 @@ static int check_message(smtp_session *s, const smtp_message *msg)
 		return -1;
 	}
 	if (msg->rcpts.count == 0) {
-		smtp_result_set_error(s->res, SMTP_STAGE_RCPT, 0, NULL, NULL, "SMTP RCPT TO not sent: the message has no recipients");
+		smtp_result_set_error(s->res, SMTP_STAGE_RCPT, 0, NULL, NULL,
+		                      "SMTP RCPT TO not sent: the message has no recipients");
 		return -1;
 	}
 	for (i = 0; i < msg->rcpts.count; i++) {
@@ -1153,13 +1136,15 @@ static int check_message(smtp_session *s, const smtp_message *msg)
 	if (msg->utf8_addrs && !s->cap_smtputf8) {
 		smtp_result_set_error(s->res, SMTP_STAGE_MAIL, 0, NULL, NULL,
 		                      "SMTP MAIL FROM not sent: the message has internationalized (UTF-8) addresses and "
-		                      "the server %s does not offer SMTPUTF8", s->host);
+		                      "the server %s does not offer SMTPUTF8",
+		                      s->host);
 		return -1;
 	}
 	if (s->cap_size && (unsigned long long)msg->data.len > s->cap_size) {
 		smtp_result_set_error(s->res, SMTP_STAGE_MAIL, 0, NULL, NULL,
 		                      "SMTP MAIL FROM not sent: the message (%zu bytes) is larger than the server %s "
-		                      "accepts (SIZE %llu)", msg->data.len, s->host, s->cap_size);
+		                      "accepts (SIZE %llu)",
+		                      msg->data.len, s->host, s->cap_size);
 		return -1;
 	}
 	return 0;
@@ -1202,7 +1187,8 @@ static int envelope_pipelined(smtp_session *s, const smtp_message *msg, size_t f
 			}
 		}
 		if (write_raw(s, with_mail ? SMTP_STAGE_MAIL : SMTP_STAGE_RCPT, batch.data, batch.len,
-		              with_mail ? "MAIL FROM" : "RCPT TO") != 0) {
+		              with_mail ? "MAIL FROM" : "RCPT TO")
+		    != 0) {
 			goto fail;
 		}
 		if (with_mail) {
@@ -1316,7 +1302,7 @@ static int envelope_serial(smtp_session *s, const smtp_message *msg, size_t firs
 
 int smtp_session_send(smtp_session *s, const smtp_message *msg)
 {
-	double t0 = now_precise_ms();
+	double t0 = smtp_now_precise_ms();
 	size_t first;
 	int rc;
 
@@ -1359,8 +1345,8 @@ int smtp_session_send(smtp_session *s, const smtp_message *msg)
 	if (rc == 0) {
 		rc = send_message(s, msg);
 	}
-	s->res->t_send += now_precise_ms() - t0;
-	s->res->t_total = (now_precise_ms() - s->t_start_precise);
+	s->res->t_send += smtp_now_precise_ms() - t0;
+	s->res->t_total = (smtp_now_precise_ms() - s->t_start_precise);
 	if (rc != 0) {
 		return -1;
 	}
@@ -1386,7 +1372,7 @@ void smtp_session_quit(smtp_session *s)
 	}
 	s->state = SMTP_S_CLOSED;
 	if (s->t_start) {
-		s->res->t_total = (now_precise_ms() - s->t_start_precise);
+		s->res->t_total = (smtp_now_precise_ms() - s->t_start_precise);
 	}
 }
 

@@ -8,16 +8,16 @@
 #ifndef SMTP_CORE_SESSION_H
 #define SMTP_CORE_SESSION_H
 
-#include "config.h"
+#include "settings.h"
 #include "message.h"
 #include "result.h"
 
 typedef struct smtp_session smtp_session;
 
 typedef enum {
-	SMTP_S_CLOSED = 0,   /* no connection */
-	SMTP_S_READY,        /* greeted, EHLO done, TLS/AUTH done as configured: can send */
-	SMTP_S_BROKEN        /* connection unusable (I/O error, 421, protocol error) */
+	SMTP_S_CLOSED = 0, /* no connection */
+	SMTP_S_READY,      /* greeted, EHLO done, TLS/AUTH done as configured: can send */
+	SMTP_S_BROKEN      /* connection unusable (I/O error, 421, protocol error) */
 } smtp_session_state;
 
 /* cfg and res must outlive the session; cfg strings are not copied. */

@@ -50,10 +50,16 @@ static int address_equal(const char *a, size_t alen, const char *b, size_t blen)
 	size_t i, la, lb;
 
 	for (i = alen; i > 0; i--) {
-		if (a[i - 1] == '@') { ata = a + i - 1; break; }
+		if (a[i - 1] == '@') {
+			ata = a + i - 1;
+			break;
+		}
 	}
 	for (i = blen; i > 0; i--) {
-		if (b[i - 1] == '@') { atb = b + i - 1; break; }
+		if (b[i - 1] == '@') {
+			atb = b + i - 1;
+			break;
+		}
 	}
 	if ((ata == NULL) != (atb == NULL)) {
 		return 0;

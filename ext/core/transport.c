@@ -30,7 +30,7 @@
 #include <openssl/x509v3.h>
 
 #ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0   /* BSD/macOS: SO_NOSIGPIPE is set on the socket instead */
+#define MSG_NOSIGNAL 0 /* BSD/macOS: SO_NOSIGPIPE is set on the socket instead */
 #endif
 
 /* One reply at its largest plus the start of the next: anything longer is refused by the parser
@@ -42,27 +42,27 @@
 #define SMTP_BIO_TYPE (BIO_TYPE_SOURCE_SINK | 0xE5)
 
 struct smtp_conn {
-	int         fd;
-	SSL_CTX    *ctx;
-	SSL        *ssl;
+	int fd;
+	SSL_CTX *ctx;
+	SSL *ssl;
 	BIO_METHOD *biom;
-	int         tls_up;       /* handshake completed */
-	int         tls_fatal;    /* a fatal TLS error happened: no close_notify */
-	int         tls_verified;
-	int         sys_errno;    /* last errno seen inside the BIO */
-	char        address[INET6_ADDRSTRLEN + 16];
-	char        tls_protocol[32];
-	char        tls_cipher[96];
-	char       *in;           /* received, not yet consumed */
-	size_t      in_len;
-	smtp_buf    last_raw;     /* the bytes of the last reply returned */
+	int tls_up;    /* handshake completed */
+	int tls_fatal; /* a fatal TLS error happened: no close_notify */
+	int tls_verified;
+	int sys_errno; /* last errno seen inside the BIO */
+	char address[INET6_ADDRSTRLEN + 16];
+	char tls_protocol[32];
+	char tls_cipher[96];
+	char *in; /* received, not yet consumed */
+	size_t in_len;
+	smtp_buf last_raw; /* the bytes of the last reply returned */
 };
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
+    __attribute__((format(printf, 3, 4)))
 #endif
-	;
+    ;
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -77,16 +77,6 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 }
 
 
-int64_t smtp_now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-		return 0;
-	}
-	return (int64_t)ts.tv_sec * 1000 + (int64_t)(ts.tv_nsec / 1000000);
-}
-
 /* Before waiting for a reply: acknowledge what arrives at once instead of after the delayed-ACK
  * timer (40 ms on Linux). A server whose socket has Nagle on (Postfix's smtpd does) holds a short
  * reply back until its previous segment is acknowledged, e.g. the TLS 1.3 session tickets sent just
@@ -96,9 +86,9 @@ static void quick_ack(int fd)
 {
 #ifdef TCP_QUICKACK
 	int one = 1;
-	(void) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 #else
-	(void) fd;
+	(void)fd;
 #endif
 }
 
@@ -157,7 +147,7 @@ int smtp_host_is_loopback(const char *host, const char *numeric_address)
 		return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
 	}
 	if (a != host) {
-		return 0;   /* the connected address is what counts; it is not a loopback one */
+		return 0; /* the connected address is what counts; it is not a loopback one */
 	}
 	/* No connection yet: judge the name. Only the exact name "localhost" (RFC 6761). */
 	return strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0;
@@ -227,7 +217,7 @@ static long bio_sock_ctrl(BIO *b, int cmd, long num, void *ptr)
 	(void)ptr;
 	switch (cmd) {
 	case BIO_CTRL_FLUSH:
-		return 1;   /* send() does not buffer */
+		return 1; /* send() does not buffer */
 	default:
 		return 0;
 	}
@@ -242,7 +232,7 @@ static int bio_sock_create(BIO *b)
 static int bio_sock_destroy(BIO *b)
 {
 	(void)b;
-	return 1;       /* the socket belongs to the smtp_conn */
+	return 1; /* the socket belongs to the smtp_conn */
 }
 
 static BIO_METHOD *bio_sock_method(void)
@@ -332,8 +322,7 @@ static int connect_one(const struct addrinfo *ai, int64_t deadline, smtp_io_stat
 	return fd;
 }
 
-smtp_io_status smtp_conn_open(smtp_conn **out, const char *host, int port, int64_t deadline,
-                              char *err, size_t errlen)
+smtp_io_status smtp_conn_open(smtp_conn **out, const char *host, int port, int64_t deadline, char *err, size_t errlen)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char portstr[16], first_msg[160] = "", list[512] = "";
@@ -358,8 +347,7 @@ smtp_io_status smtp_conn_open(smtp_conn **out, const char *host, int port, int64
 	/* getaddrinfo() itself cannot be bounded portably; the deadline is checked right after. */
 	rc = getaddrinfo(host, portstr, &hints, &res);
 	if (rc != 0) {
-		seterr(err, errlen, "cannot resolve %s: %s", host,
-		       rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		seterr(err, errlen, "cannot resolve %s: %s", host, rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		return SMTP_IO_RESOLVE;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
@@ -514,8 +502,8 @@ static smtp_io_status tls_failure(smtp_conn *c, int sslerr, const char *what, ch
 	return SMTP_IO_ERROR;
 }
 
-smtp_io_status smtp_conn_start_tls(smtp_conn *c, const char *host, int verify, const char *cafile,
-                                   int64_t deadline, char *err, size_t errlen)
+smtp_io_status smtp_conn_start_tls(smtp_conn *c, const char *host, int verify, const char *cafile, int64_t deadline,
+                                   char *err, size_t errlen)
 {
 	BIO *bio;
 	int ip = is_ip_literal(host);
@@ -530,8 +518,10 @@ smtp_io_status smtp_conn_start_tls(smtp_conn *c, const char *host, int verify, c
 	}
 	if (c->in_len > 0) {
 		/* Bytes received in plain text would be read as if they came over TLS. */
-		seterr(err, errlen, "the server sent %zu unexpected bytes before the TLS handshake "
-		       "(possible response injection)", c->in_len);
+		seterr(err, errlen,
+		       "the server sent %zu unexpected bytes before the TLS handshake "
+		       "(possible response injection)",
+		       c->in_len);
 		return SMTP_IO_PROTOCOL;
 	}
 	{
@@ -543,7 +533,8 @@ smtp_io_status smtp_conn_start_tls(smtp_conn *c, const char *host, int verify, c
 		p.events = POLLIN;
 		p.revents = 0;
 		if (poll(&p, 1, 0) > 0 && (p.revents & POLLIN) && recv(c->fd, peek, 1, MSG_PEEK) == 1) {
-			seterr(err, errlen, "the server sent unexpected bytes before the TLS handshake "
+			seterr(err, errlen,
+			       "the server sent unexpected bytes before the TLS handshake "
 			       "(possible response injection)");
 			return SMTP_IO_PROTOCOL;
 		}
@@ -551,8 +542,8 @@ smtp_io_status smtp_conn_start_tls(smtp_conn *c, const char *host, int verify, c
 	ERR_clear_error();
 	c->ctx = SSL_CTX_new(TLS_client_method());
 	if (!c->ctx) {
-		seterr(err, errlen, "cannot create a TLS context: %s", ssl_reason(ERR_peek_last_error()) ?
-		       ssl_reason(ERR_peek_last_error()) : "unknown error");
+		seterr(err, errlen, "cannot create a TLS context: %s",
+		       ssl_reason(ERR_peek_last_error()) ? ssl_reason(ERR_peek_last_error()) : "unknown error");
 		ERR_clear_error();
 		return SMTP_IO_ERROR;
 	}
@@ -584,7 +575,7 @@ smtp_io_status smtp_conn_start_tls(smtp_conn *c, const char *host, int verify, c
 		return SMTP_IO_ERROR;
 	}
 	if (!ip && host && *host) {
-		SSL_set_tlsext_host_name(c->ssl, host);   /* SNI: names only (RFC 6066 section 3) */
+		SSL_set_tlsext_host_name(c->ssl, host); /* SNI: names only (RFC 6066 section 3) */
 	}
 	if (verify && host && *host) {
 		X509_VERIFY_PARAM *param = SSL_get0_param(c->ssl);
@@ -659,8 +650,7 @@ smtp_io_status smtp_conn_start_tls(smtp_conn *c, const char *host, int verify, c
 
 /* ---- I/O ----------------------------------------------------------------------------------- */
 
-smtp_io_status smtp_conn_write(smtp_conn *c, const void *data, size_t len, int64_t deadline,
-                               char *err, size_t errlen)
+smtp_io_status smtp_conn_write(smtp_conn *c, const void *data, size_t len, int64_t deadline, char *err, size_t errlen)
 {
 	const char *p = data;
 	size_t left = len;
@@ -779,8 +769,7 @@ static smtp_io_status fill(smtp_conn *c, int64_t deadline, char *err, size_t err
 	}
 }
 
-smtp_io_status smtp_conn_read_reply(smtp_conn *c, smtp_reply *r, int64_t deadline,
-                                    char *err, size_t errlen)
+smtp_io_status smtp_conn_read_reply(smtp_conn *c, smtp_reply *r, int64_t deadline, char *err, size_t errlen)
 {
 	if (!c || c->fd < 0) {
 		seterr(err, errlen, "not connected");
@@ -933,9 +922,9 @@ void smtp_conn_close(smtp_conn *c)
 	}
 	if (c->ssl) {
 		if (c->tls_up && !c->tls_fatal) {
-			SSL_shutdown(c->ssl);   /* close_notify, best effort: the socket is non-blocking */
+			SSL_shutdown(c->ssl); /* close_notify, best effort: the socket is non-blocking */
 		}
-		SSL_free(c->ssl);           /* frees the BIO */
+		SSL_free(c->ssl); /* frees the BIO */
 	}
 	SSL_CTX_free(c->ctx);
 	BIO_meth_free(c->biom);

@@ -24,6 +24,7 @@ NS = "{http://pear.php.net/dtd/package-2.0}"
 # Top-level files that are tracked but not in the PECL tarball, and why.
 TOP_NOT_SHIPPED = {
     ".gitignore": "git only",
+    ".clang-format": "the code style of the repository (php_tests/unit/run.sh checks it)",
     "package.xml": "pecl package adds it itself",
     "composer.json": "PIE reads it from the repository, not from the PECL tarball",
 }
@@ -69,15 +70,38 @@ def package_files(xml_path):
     return out
 
 
+LAYERS = ("SUPPORT", "FORMATS", "WIRE", "PROTOCOL", "DELIVERY")
+
+
+def layer_lists(text, js):
+    """{layer: [file, ...]} from SMTP_<LAYER>="a.c b.c" (config.m4) or var SMTP_<LAYER> = "..." (config.w32),
+    including appends such as SMTP_DELIVERY="$SMTP_DELIVERY oauth_curl.c"."""
+    out = {l: [] for l in LAYERS}
+    pat = r'(?:var\s+)?SMTP_(%s)\s*=\s*"([^"]*)"' % "|".join(LAYERS)
+    for line in text.splitlines():
+        if line.lstrip().startswith("//" if js else "dnl"):
+            continue
+        for layer, files in re.findall(pat, line):
+            out[layer] += [f for f in files.split() if f.endswith(".c")]
+    return out
+
+
 def m4_sources(text):
-    return set(re.findall(r"\b(ext/[A-Za-z0-9_/]+\.c)\b", text))
+    found = set(re.findall(r"\b(ext/[A-Za-z0-9_/]+\.c)\b", text))
+    for files in layer_lists(text, False).values():
+        found |= {"ext/core/" + f for f in files}
+    return found
 
 
 def w32_sources(text):
-    # sources are written as "ext\\core\\buf.c" (a JS string with backslashes)
+    # binding sources are written as "ext\\smtp.c" (a JS string with backslashes); the core's as layer lists
     code = "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("//"))
-    found = re.findall(r"((?:[A-Za-z0-9_]+\\\\)+[A-Za-z0-9_]+\.c|\b[A-Za-z0-9_]+\.c)\b", code)
-    return {f.replace("\\\\", "/") for f in found}
+    found = re.findall(r'"((?:[A-Za-z0-9_]+\\\\)+[A-Za-z0-9_]+\.c)\b', code)
+    found += re.findall(r'[" ]((?:[A-Za-z0-9_]+\\\\)+[A-Za-z0-9_]+\.c)\b', code)
+    out = {f.replace("\\\\", "/") for f in found}
+    for files in layer_lists(text, True).values():
+        out |= {"ext/core/" + f for f in files}
+    return out
 
 
 problems = []
@@ -116,6 +140,12 @@ def main():
     w32 = w32_sources(open("config.w32").read())
     if not m4:
         problems.append("config.m4: no source file found")
+    m4_layers = layer_lists(open("config.m4").read(), False)
+    w32_layers = layer_lists(open("config.w32").read(), True)
+    for layer in LAYERS:
+        if sorted(m4_layers[layer]) != sorted(w32_layers[layer]):
+            problems.append("layer %s: config.m4 lists %s, config.w32 lists %s"
+                            % (layer, " ".join(m4_layers[layer]), " ".join(w32_layers[layer])))
     for src in sorted(m4 - w32):
         problems.append("config.w32 does not compile %s (config.m4 does)" % src)
     for src in sorted(w32 - m4):

@@ -28,5 +28,24 @@ for t in "$here"/test_*.c; do
 	echo "$name: $line"
 	[ "$rc" -eq 0 ] || status=1
 done
+# Layers: includes only point down, and no PHP header in ext/core (the lists are config.m4's).
+if python3 "$here/layers.py" >"$out/layers.log" 2>&1; then
+	tail -n 1 "$out/layers.log"; total_pass=$((total_pass + 1))
+else
+	cat "$out/layers.log"; total_fail=$((total_fail + 1)); status=1
+fi
+# One code style (.clang-format) in ext/core: a file clang-format would change is a failure.
+fmt=${CLANG_FORMAT:-clang-format-16}
+if command -v "$fmt" >/dev/null 2>&1; then
+	if out=$("$fmt" --dry-run -Werror "$top"/ext/core/*.c "$top"/ext/core/*.h 2>&1); then
+		echo "format: ext/core follows .clang-format"; total_pass=$((total_pass + 1))
+	else
+		printf '%s\n' "$out" | head -n 20
+		echo "format: ext/core differs from .clang-format (run: $fmt -i ext/core/*.[ch])"
+		total_fail=$((total_fail + 1)); status=1
+	fi
+else
+	echo "format: $fmt not installed"; total_fail=$((total_fail + 1)); status=1
+fi
 echo "unit: $total_pass passed, $total_fail failed"
 exit $status

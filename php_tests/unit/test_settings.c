@@ -1,6 +1,6 @@
 /* Unit tests of ext/core/config.c: setting names and the smarthost list. */
 #include "unit.h"
-#include "config.h"
+#include "settings.h"
 
 static char err[256];
 static smtp_host_entry H[8];

@@ -1,0 +1,54 @@
+/* Settings of one submission, already parsed and validated by the binding. Pure C. */
+#ifndef SMTP_CORE_SETTINGS_H
+#define SMTP_CORE_SETTINGS_H
+
+#include <stddef.h>
+
+typedef enum {
+	SMTP_ENC_AUTO = 0, /* ssl on port 465, else STARTTLS when offered; required when credentials are set */
+	SMTP_ENC_TLS,      /* STARTTLS, required */
+	SMTP_ENC_SSL,      /* implicit TLS (RFC 8314) */
+	SMTP_ENC_NONE
+} smtp_encryption;
+
+typedef enum {
+	SMTP_AUTH_AUTO = 0, /* strongest the server offers among the ones we have */
+	SMTP_AUTH_PLAIN,
+	SMTP_AUTH_LOGIN,
+	SMTP_AUTH_CRAM_MD5,
+	SMTP_AUTH_XOAUTH2,
+	SMTP_AUTH_NONE
+} smtp_auth_mech;
+
+typedef struct {
+	const char *hosts; /* "a.example, b.example:2525, [::1]:587" (failover order) */
+	int port;          /* 0: 465 for ssl, else 587; an entry's own port wins */
+	smtp_encryption encryption;
+	const char *username; /* "" or NULL: no AUTH */
+	const char *password; /* the resolved secret (never logged) */
+	smtp_auth_mech auth;
+	const char *helo; /* "" or NULL: the machine's fully qualified name */
+	int timeout_ms;   /* the whole budget of one attempt, connect to final reply */
+	int verify_peer;
+	const char *cafile; /* "" or NULL: the system store */
+	int allow_insecure_auth;
+} smtp_config;
+
+/* Text <-> enum. Parsing accepts the brief's aliases (starttls, smtps, implicit) and is
+ * case-insensitive; returns 0 and sets *out, or -1 for an unknown value. */
+int smtp_encryption_parse(const char *s, smtp_encryption *out);
+const char *smtp_encryption_name(smtp_encryption e); /* "auto","tls","ssl","none" */
+int smtp_auth_parse(const char *s, smtp_auth_mech *out);
+const char *smtp_auth_name(smtp_auth_mech m); /* "auto","plain","login","cram-md5","xoauth2","none" */
+
+/* One entry of the host list. */
+typedef struct {
+	char host[256]; /* without brackets */
+	int port;       /* 0: not given */
+} smtp_host_entry;
+
+/* Splits cfg->hosts. Returns the number of entries (<= max), or -1 with a sentence in err
+ * for a malformed entry (empty, bad port, unclosed bracket, too long). */
+int smtp_host_list_parse(const char *hosts, smtp_host_entry *out, int max, char *err, size_t errlen);
+
+#endif
