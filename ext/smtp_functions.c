@@ -10,6 +10,7 @@
 
 #include "php_smtp.h"
 #include "smtp_ini.h"
+#include "smtp_settings.h"
 #include "smtp_array.h"
 #include "core/message.h"
 #include "core/session.h"
@@ -24,118 +25,83 @@ typedef struct {
 	const char *body;
 } smtp_call_options;
 
-typedef enum { OPT_STRING, OPT_INT, OPT_BOOL } smtp_opt_type;
+/* The options, in the order of smtp_settings.h: the settings that are options, then the message
+ * options. */
+typedef enum {
+#define SMTP_OPTION_ID(name, kind, def, access, option, target, field) SMTP_OPTION_##option(SMTP_OPT_##name,)
+	SMTP_SETTINGS(SMTP_OPTION_ID)
+#undef SMTP_OPTION_ID
+#define SMTP_OPTION_ID(name, kind, option, target, field) SMTP_OPT_##name,
+	SMTP_MESSAGE_OPTIONS(SMTP_OPTION_ID)
+#undef SMTP_OPTION_ID
+	SMTP_OPT_COUNT
+} smtp_option_id;
 
 static const struct {
-	const char   *name;
-	smtp_opt_type type;
+	const char *name;
+	bool        message;   /* about the test message: smtp_test_send() only, allowed when locked */
 } smtp_known_options[] = {
-	{"host", OPT_STRING}, {"port", OPT_INT}, {"encryption", OPT_STRING}, {"username", OPT_STRING},
-	{"password", OPT_STRING}, {"auth", OPT_STRING}, {"from", OPT_STRING}, {"from_name", OPT_STRING},
-	{"helo", OPT_STRING}, {"timeout", OPT_INT}, {"verify_peer", OPT_BOOL}, {"cafile", OPT_STRING},
-	{"subject", OPT_STRING}, {"body", OPT_STRING},
+#define SMTP_OPTION_ROW(name, kind, def, access, option, target, field) \
+	SMTP_OPTION_##option({#name, SMTP_OPTION_IS_MESSAGE_##option},)
+	SMTP_SETTINGS(SMTP_OPTION_ROW)
+#undef SMTP_OPTION_ROW
+#define SMTP_OPTION_ROW(name, kind, option, target, field) {#name, SMTP_OPTION_IS_MESSAGE_##option},
+	SMTP_MESSAGE_OPTIONS(SMTP_OPTION_ROW)
+#undef SMTP_OPTION_ROW
 };
+
+/* The "known: ..." lists of the unknown-option error, each starting with ", ". */
+#define SMTP_OPTION_KNOWN_CHECK_CONN(name) ", " #name
+#define SMTP_OPTION_KNOWN_CHECK_MSG(name)
+#define SMTP_OPTION_KNOWN_CHECK_NO(name)
+#define SMTP_OPTION_KNOWN(name, kind, def, access, option, target, field) SMTP_OPTION_##option(", " #name)
+#define SMTP_OPTION_KNOWN_CHECK(name, kind, def, access, option, target, field) SMTP_OPTION_KNOWN_CHECK_##option(name)
+#define SMTP_OPTION_KNOWN_MESSAGE(name, kind, option, target, field) ", " #name
+static const char smtp_known_send[] = "" SMTP_SETTINGS(SMTP_OPTION_KNOWN) SMTP_MESSAGE_OPTIONS(SMTP_OPTION_KNOWN_MESSAGE);
+static const char smtp_known_check[] = "" SMTP_SETTINGS(SMTP_OPTION_KNOWN_CHECK);
 
 /* No CR, LF or NUL: the value goes into a command line or a header. */
 static bool smtp_opt_one_line(zend_string *s)
 {
-	return strpbrk(ZSTR_VAL(s), "\r\n") == NULL && strlen(ZSTR_VAL(s)) == ZSTR_LEN(s);
+	return smtp_one_line(s);
 }
 
-/* Applies one option to o. Throws and returns FAILURE on a wrong type or value. */
-static zend_result smtp_apply_option(smtp_call_options *o, uint32_t arg, const char *key, smtp_opt_type type, zval *v)
+/* Where an option's value goes: a field of the core's config or of the call. */
+#define SMTP_OPTION_TARGET_cfg(o, field)  (o)->cfg.field
+#define SMTP_OPTION_TARGET_call(o, field) (o)->field
+
+/* Applies one option to o with its kind's rule (smtp_settings.c). Throws and returns FAILURE on a
+ * wrong type or value. */
+static zend_result smtp_apply_option(smtp_call_options *o, uint32_t arg, smtp_option_id id, zval *v)
 {
-	char err[256];
-
-	switch (type) {
-	case OPT_STRING:
-		if (Z_TYPE_P(v) != IS_STRING) {
-			zend_argument_type_error(arg, "option \"%s\" must be of type string, %s given", key, zend_zval_type_name(v));
-			return FAILURE;
-		}
-		if (strcmp(key, "body") != 0 && !smtp_opt_one_line(Z_STR_P(v))) {
-			zend_argument_value_error(arg, "option \"%s\" must not contain line breaks or NUL bytes", key);
-			return FAILURE;
-		}
-		break;
-	case OPT_INT:
-		if (Z_TYPE_P(v) != IS_LONG) {
-			zend_argument_type_error(arg, "option \"%s\" must be of type int, %s given", key, zend_zval_type_name(v));
-			return FAILURE;
-		}
-		break;
-	case OPT_BOOL:
-		if (Z_TYPE_P(v) != IS_TRUE && Z_TYPE_P(v) != IS_FALSE) {
-			zend_argument_type_error(arg, "option \"%s\" must be of type bool, %s given", key, zend_zval_type_name(v));
-			return FAILURE;
-		}
+	switch (id) {
+#define SMTP_OPTION_APPLY(name, kind, def, access, option, target, field) SMTP_OPTION_##option( \
+	case SMTP_OPT_##name: \
+		return smtp_option_##kind(arg, #name, v, &SMTP_OPTION_TARGET_##target(o, field));)
+	SMTP_SETTINGS(SMTP_OPTION_APPLY)
+#undef SMTP_OPTION_APPLY
+#define SMTP_OPTION_APPLY(name, kind, option, target, field) \
+	case SMTP_OPT_##name: \
+		return smtp_option_##kind(arg, #name, v, &SMTP_OPTION_TARGET_##target(o, field));
+	SMTP_MESSAGE_OPTIONS(SMTP_OPTION_APPLY)
+#undef SMTP_OPTION_APPLY
+	case SMTP_OPT_COUNT:
 		break;
 	}
-
-	if (!strcmp(key, "host")) {
-		smtp_host_entry hosts[16];
-		if (Z_STRLEN_P(v) == 0 || smtp_host_list_parse(Z_STRVAL_P(v), hosts, 16, err, sizeof(err)) < 0) {
-			zend_argument_value_error(arg, "option \"host\" must be a host name or address, or a comma-separated list of them, each optionally with :port");
-			return FAILURE;
-		}
-		o->cfg.hosts = Z_STRVAL_P(v);
-	} else if (!strcmp(key, "port")) {
-		if (Z_LVAL_P(v) < 0 || Z_LVAL_P(v) > 65535) {
-			zend_argument_value_error(arg, "option \"port\" must be between 0 and 65535");
-			return FAILURE;
-		}
-		o->cfg.port = (int) Z_LVAL_P(v);
-	} else if (!strcmp(key, "encryption")) {
-		if (smtp_encryption_parse(smtp_ini_none_if_empty(Z_STRVAL_P(v)), &o->cfg.encryption) != 0) {
-			zend_argument_value_error(arg, "option \"encryption\" must be one of auto, tls, ssl, none (aliases: starttls, smtps, implicit)");
-			return FAILURE;
-		}
-	} else if (!strcmp(key, "username")) {
-		o->cfg.username = Z_STRVAL_P(v);
-	} else if (!strcmp(key, "password")) {
-		o->password_value = Z_STRVAL_P(v);
-	} else if (!strcmp(key, "auth")) {
-		if (smtp_auth_parse(smtp_ini_none_if_empty(Z_STRVAL_P(v)), &o->cfg.auth) != 0) {
-			zend_argument_value_error(arg, "option \"auth\" must be one of auto, plain, login, cram-md5, xoauth2, none");
-			return FAILURE;
-		}
-	} else if (!strcmp(key, "from")) {
-		if (Z_STRLEN_P(v) && !smtp_address_valid(Z_STRVAL_P(v), Z_STRLEN_P(v))) {
-			zend_argument_value_error(arg, "option \"from\" must be an email address");
-			return FAILURE;
-		}
-		o->from = Z_STRVAL_P(v);
-	} else if (!strcmp(key, "from_name")) {
-		o->from_name = Z_STRVAL_P(v);
-	} else if (!strcmp(key, "helo")) {
-		o->cfg.helo = Z_STRVAL_P(v);
-	} else if (!strcmp(key, "timeout")) {
-		if (Z_LVAL_P(v) < 1 || Z_LVAL_P(v) > 3600) {
-			zend_argument_value_error(arg, "option \"timeout\" must be between 1 and 3600 seconds");
-			return FAILURE;
-		}
-		o->cfg.timeout_ms = (int) Z_LVAL_P(v) * 1000;
-	} else if (!strcmp(key, "verify_peer")) {
-		o->cfg.verify_peer = Z_TYPE_P(v) == IS_TRUE;
-	} else if (!strcmp(key, "cafile")) {
-		o->cfg.cafile = Z_STRVAL_P(v);
-	} else if (!strcmp(key, "subject")) {
-		o->subject = Z_STRVAL_P(v);
-	} else if (!strcmp(key, "body")) {
-		if (strlen(Z_STRVAL_P(v)) != Z_STRLEN_P(v)) {
-			zend_argument_value_error(arg, "option \"body\" must not contain NUL bytes");
-			return FAILURE;
-		}
-		o->body = Z_STRVAL_P(v);
-	}
-	return SUCCESS;
+	return FAILURE;
 }
 
 /* Options about the test message, which smtp_check() does not take. */
-static bool smtp_option_is_message(const char *name)
+static bool smtp_option_is_message(smtp_option_id id)
 {
-	return !strcmp(name, "subject") || !strcmp(name, "body") || !strcmp(name, "from") || !strcmp(name, "from_name");
+	return smtp_known_options[id].message;
 }
+
+/* The call's own copies of the settings whose target is call (the rest is in cfg). */
+#define SMTP_OPTION_LOAD_cfg(o, name, field)
+#define SMTP_OPTION_LOAD_global(o, name, field)
+#define SMTP_OPTION_LOAD_call(o, name, field) (o)->field = SMTP_G(name);
+#define SMTP_OPTION_LOAD(name, kind, def, access, option, target, field) SMTP_OPTION_LOAD_##target(o, name, field)
 
 /* The current settings overridden by `options`. Throws and returns FAILURE on a bad option.
  * With smtp.allow_runtime_config off, an option that overrides a connection setting (anything but
@@ -152,41 +118,37 @@ static zend_result smtp_call_options_load(smtp_call_options *o, HashTable *optio
 	memset(o, 0, sizeof(*o));
 	*locked = NULL;
 	smtp_ini_config_base(&o->cfg);
-	o->password_value = SMTP_G(password);
-	o->from = SMTP_G(from);
-	o->from_name = SMTP_G(from_name);
+	SMTP_SETTINGS(SMTP_OPTION_LOAD)
 	if (!options) {
 		return SUCCESS;
 	}
 	ZEND_HASH_FOREACH_KEY_VAL(options, idx, key, v) {
-		size_t i;
+		int i;
 		bool found = false;
 		if (!key) {
 			zend_argument_value_error(arg, "must only have string keys, " ZEND_ULONG_FMT " given", idx);
 			return FAILURE;
 		}
 		ZVAL_DEREF(v);
-		for (i = 0; i < sizeof(smtp_known_options) / sizeof(smtp_known_options[0]); i++) {
+		for (i = 0; i < SMTP_OPT_COUNT; i++) {
 			if (zend_string_equals_cstr(key, smtp_known_options[i].name, strlen(smtp_known_options[i].name))) {
 				found = true;
-				if (!sending && smtp_option_is_message(smtp_known_options[i].name)) {
+				if (!sending && smtp_option_is_message(i)) {
 					found = false;   /* smtp_check() sends nothing */
 					break;
 				}
-				if (!SMTP_G(allow_runtime_config) && !smtp_option_is_message(smtp_known_options[i].name)
-						&& *locked == NULL) {
+				if (!SMTP_G(allow_runtime_config) && !smtp_option_is_message(i) && *locked == NULL) {
 					*locked = smtp_known_options[i].name;
 				}
-				if (smtp_apply_option(o, arg, smtp_known_options[i].name, smtp_known_options[i].type, v) != SUCCESS) {
+				if (smtp_apply_option(o, arg, i, v) != SUCCESS) {
 					return FAILURE;
 				}
 				break;
 			}
 		}
 		if (!found) {
-			zend_argument_value_error(arg, "contains unknown option \"%s\" (known: host, port, encryption, username, "
-				"password, auth, %shelo, timeout, verify_peer, cafile%s)", ZSTR_VAL(key),
-				sending ? "from, from_name, " : "", sending ? ", subject, body" : "");
+			zend_argument_value_error(arg, "contains unknown option \"%s\" (known: %s)", ZSTR_VAL(key),
+				(sending ? smtp_known_send : smtp_known_check) + 2);
 			return FAILURE;
 		}
 	} ZEND_HASH_FOREACH_END();

@@ -6,6 +6,7 @@
 #include "ext/standard/info.h"
 #include "php_smtp.h"
 #include "smtp_ini.h"
+#include "smtp_settings.h"
 #include "core/buf.h"
 
 #include <stdio.h>
@@ -13,19 +14,13 @@
 #include <string.h>
 #include <errno.h>
 
-/* PHP's ini parser reads an unquoted `none` as an empty string, so "" means none for the
- * settings that have a `none` value. */
-const char *smtp_ini_none_if_empty(const char *v)
-{
-	return (v == NULL || *v == '\0') ? "none" : v;
-}
-
-/* Refuses a change made by a script (ini_set, ini_restore, .htaccess) when the host locked
- * the settings. php.ini, the SAPI's pool settings and the end-of-request restore pass. */
+/* Refuses a change made by a script (ini_set, ini_restore, .htaccess) when the host locked the
+ * settings. php.ini, the SAPI's pool settings and the end-of-request restore pass, and so does
+ * every change of a SYSTEM setting (PHP refuses those at runtime itself). */
 static bool smtp_ini_change_allowed(zend_ini_entry *entry, int stage)
 {
 	if ((stage == ZEND_INI_STAGE_RUNTIME || stage == ZEND_INI_STAGE_HTACCESS)
-			&& !SMTP_G(allow_runtime_config)) {
+			&& entry->modifiable != PHP_INI_SYSTEM && !SMTP_G(allow_runtime_config)) {
 		php_error_docref(NULL, E_WARNING,
 			"%s cannot be changed at runtime: smtp.allow_runtime_config is off in php.ini",
 			ZSTR_VAL(entry->name));
@@ -34,122 +29,48 @@ static bool smtp_ini_change_allowed(zend_ini_entry *entry, int stage)
 	return true;
 }
 
-#define SMTP_LOCKED_HANDLER(name, base) \
-	static ZEND_INI_MH(name) \
+/* One handler per kind of value (smtp_settings.h): the lock, the kind's rule (smtp_settings.c),
+ * then the value is stored in the setting's global. */
+#define SMTP_INI_STRING_HANDLER(kind, check) \
+	static ZEND_INI_MH(smtp_ini_on_##kind) \
 	{ \
-		if (!smtp_ini_change_allowed(entry, stage)) { \
+		if (!smtp_ini_change_allowed(entry, stage) || !(check)) { \
 			return FAILURE; \
 		} \
-		return base(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage); \
+		return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage); \
 	}
 
-SMTP_LOCKED_HANDLER(OnUpdateSmtpString, OnUpdateString)
-SMTP_LOCKED_HANDLER(OnUpdateSmtpBool, OnUpdateBool)
+#define SMTP_INI_NUMBER_HANDLER(kind) \
+	static ZEND_INI_MH(smtp_ini_on_##kind) \
+	{ \
+		zend_long n; \
+		if (!smtp_ini_change_allowed(entry, stage) || !smtp_ini_check_##kind(entry->name, new_value, &n)) { \
+			return FAILURE; \
+		} \
+		*(zend_long *) ZEND_INI_GET_ADDR() = n; \
+		return SUCCESS; \
+	}
 
-static ZEND_INI_MH(OnUpdateSmtpEncryption)
+SMTP_INI_STRING_HANDLER(HOSTS, smtp_ini_check_HOSTS(entry->name, new_value))
+SMTP_INI_STRING_HANDLER(ENCRYPTION, smtp_ini_check_ENCRYPTION(entry->name, new_value))
+SMTP_INI_STRING_HANDLER(AUTH, smtp_ini_check_AUTH(entry->name, new_value))
+SMTP_INI_STRING_HANDLER(LINE, true)
+SMTP_INI_NUMBER_HANDLER(PORT)
+SMTP_INI_NUMBER_HANDLER(TIMEOUT)
+
+static ZEND_INI_MH(smtp_ini_on_FLAG)
 {
-	smtp_encryption e;
 	if (!smtp_ini_change_allowed(entry, stage)) {
 		return FAILURE;
 	}
-	if (smtp_encryption_parse(smtp_ini_none_if_empty(ZSTR_VAL(new_value)), &e) != 0) {
-		php_error_docref(NULL, E_WARNING,
-			"smtp.encryption must be one of auto, tls, ssl, none (aliases: starttls, smtps, implicit), \"%s\" given",
-			ZSTR_VAL(new_value));
-		return FAILURE;
-	}
-	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+	return OnUpdateBool(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
 }
 
-static ZEND_INI_MH(OnUpdateSmtpAuth)
-{
-	smtp_auth_mech m;
-	if (!smtp_ini_change_allowed(entry, stage)) {
-		return FAILURE;
-	}
-	if (smtp_auth_parse(smtp_ini_none_if_empty(ZSTR_VAL(new_value)), &m) != 0) {
-		php_error_docref(NULL, E_WARNING,
-			"smtp.auth must be one of auto, plain, login, cram-md5, xoauth2, none, \"%s\" given",
-			ZSTR_VAL(new_value));
-		return FAILURE;
-	}
-	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
-}
-
-/* A whole decimal number within [min, max]. */
-static bool smtp_ini_parse_range(zend_string *v, zend_long min, zend_long max, zend_long *out)
-{
-	const char *s = ZSTR_VAL(v);
-	zend_long n = 0;
-	size_t i, len = ZSTR_LEN(v);
-
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
-		len--;
-	}
-	for (i = 0; i < len && (s[i] == ' ' || s[i] == '\t'); i++);
-	if (i == len) {
-		return false;
-	}
-	for (; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9' || n > max) {
-			return false;
-		}
-		n = n * 10 + (s[i] - '0');
-	}
-	if (n < min || n > max) {
-		return false;
-	}
-	*out = n;
-	return true;
-}
-
-static ZEND_INI_MH(OnUpdateSmtpPort)
-{
-	zend_long n;
-	if (!smtp_ini_change_allowed(entry, stage)) {
-		return FAILURE;
-	}
-	if (!smtp_ini_parse_range(new_value, 0, 65535, &n)) {
-		php_error_docref(NULL, E_WARNING,
-			"smtp.port must be a number from 1 to 65535, or 0 for the default (465 with ssl, else 587), \"%s\" given",
-			ZSTR_VAL(new_value));
-		return FAILURE;
-	}
-	SMTP_G(port) = n;
-	return SUCCESS;
-}
-
-static ZEND_INI_MH(OnUpdateSmtpTimeout)
-{
-	zend_long n;
-	if (!smtp_ini_change_allowed(entry, stage)) {
-		return FAILURE;
-	}
-	if (!smtp_ini_parse_range(new_value, 1, 3600, &n)) {
-		php_error_docref(NULL, E_WARNING,
-			"smtp.timeout must be a number of seconds from 1 to 3600, \"%s\" given", ZSTR_VAL(new_value));
-		return FAILURE;
-	}
-	SMTP_G(timeout) = n;
-	return SUCCESS;
-}
-
-static ZEND_INI_MH(OnUpdateSmtpHost)
-{
-	smtp_host_entry hosts[16];
-	char err[256];
-	if (!smtp_ini_change_allowed(entry, stage)) {
-		return FAILURE;
-	}
-	if (ZSTR_LEN(new_value) > 0
-			&& smtp_host_list_parse(ZSTR_VAL(new_value), hosts, 16, err, sizeof(err)) < 0) {
-		php_error_docref(NULL, E_WARNING,
-			"smtp.host must be a host name or address, or a comma-separated list of them, each optionally "
-			"with :port ([v6addr]:port for IPv6): %s", err);
-		return FAILURE;
-	}
-	return OnUpdateString(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
-}
+/* The ini value of an address is not checked (mail() reports a bad one); a secret and a CA file
+ * are text. */
+#define smtp_ini_on_ADDRESS smtp_ini_on_LINE
+#define smtp_ini_on_SECRET  smtp_ini_on_LINE
+#define smtp_ini_on_CAFILE  smtp_ini_on_LINE
 
 /* The password is shown as a reference (env:NAME, file:/path) or as ********, never itself. */
 static ZEND_INI_DISP(smtp_password_displayer)
@@ -171,22 +92,27 @@ static ZEND_INI_DISP(smtp_password_displayer)
 	}
 }
 
+/* How phpinfo() shows each kind (NULL: as it is). */
+#define SMTP_INI_DISPLAYER_HOSTS      NULL
+#define SMTP_INI_DISPLAYER_PORT       NULL
+#define SMTP_INI_DISPLAYER_TIMEOUT    NULL
+#define SMTP_INI_DISPLAYER_ENCRYPTION NULL
+#define SMTP_INI_DISPLAYER_AUTH       NULL
+#define SMTP_INI_DISPLAYER_LINE       NULL
+#define SMTP_INI_DISPLAYER_ADDRESS    NULL
+#define SMTP_INI_DISPLAYER_SECRET     smtp_password_displayer
+#define SMTP_INI_DISPLAYER_CAFILE     NULL
+#define SMTP_INI_DISPLAYER_FLAG       zend_ini_boolean_displayer_cb
+
+#define SMTP_INI_ACCESS_ALL    PHP_INI_ALL
+#define SMTP_INI_ACCESS_SYSTEM PHP_INI_SYSTEM
+
+#define SMTP_INI_ENTRY(name, kind, def, access, option, target, field) \
+	STD_PHP_INI_ENTRY_EX("smtp." #name, def, SMTP_INI_ACCESS_##access, smtp_ini_on_##kind, name, \
+		zend_smtp_globals, smtp_globals, SMTP_INI_DISPLAYER_##kind)
+
 PHP_INI_BEGIN()
-	STD_PHP_INI_ENTRY("smtp.host", "", PHP_INI_ALL, OnUpdateSmtpHost, host, zend_smtp_globals, smtp_globals)
-	PHP_INI_ENTRY("smtp.port", "0", PHP_INI_ALL, OnUpdateSmtpPort)
-	STD_PHP_INI_ENTRY("smtp.encryption", "auto", PHP_INI_ALL, OnUpdateSmtpEncryption, encryption, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY("smtp.username", "", PHP_INI_ALL, OnUpdateSmtpString, username, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY_EX("smtp.password", "", PHP_INI_ALL, OnUpdateSmtpString, password, zend_smtp_globals, smtp_globals, smtp_password_displayer)
-	STD_PHP_INI_ENTRY("smtp.auth", "auto", PHP_INI_ALL, OnUpdateSmtpAuth, auth, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY("smtp.from", "", PHP_INI_ALL, OnUpdateSmtpString, from, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY("smtp.from_name", "", PHP_INI_ALL, OnUpdateSmtpString, from_name, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_BOOLEAN("smtp.force_from", "0", PHP_INI_ALL, OnUpdateSmtpBool, force_from, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY("smtp.helo", "", PHP_INI_ALL, OnUpdateSmtpString, helo, zend_smtp_globals, smtp_globals)
-	PHP_INI_ENTRY("smtp.timeout", "15", PHP_INI_ALL, OnUpdateSmtpTimeout)
-	STD_PHP_INI_BOOLEAN("smtp.verify_peer", "1", PHP_INI_ALL, OnUpdateSmtpBool, verify_peer, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_ENTRY("smtp.cafile", "", PHP_INI_ALL, OnUpdateSmtpString, cafile, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_BOOLEAN("smtp.allow_insecure_auth", "0", PHP_INI_ALL, OnUpdateSmtpBool, allow_insecure_auth, zend_smtp_globals, smtp_globals)
-	STD_PHP_INI_BOOLEAN("smtp.allow_runtime_config", "1", PHP_INI_SYSTEM, OnUpdateBool, allow_runtime_config, zend_smtp_globals, smtp_globals)
+	SMTP_SETTINGS(SMTP_INI_ENTRY)
 PHP_INI_END()
 
 void smtp_ini_register(int type, int module_number)
@@ -281,34 +207,17 @@ void smtp_ini_secret_free(char **secret)
 	}
 }
 
-static const char *smtp_ini_str(const char *s)
-{
-	return s ? s : "";
-}
+/* The rows whose target is cfg, converted by their kind. */
+#define SMTP_INI_CONFIG_cfg(name, kind, field) cfg->field = smtp_config_##kind(SMTP_G(name));
+#define SMTP_INI_CONFIG_call(name, kind, field)
+#define SMTP_INI_CONFIG_global(name, kind, field)
+#define SMTP_INI_CONFIG(name, kind, def, access, option, target, field) SMTP_INI_CONFIG_##target(name, kind, field)
 
 void smtp_ini_config_base(smtp_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->hosts = smtp_ini_str(SMTP_G(host));
-	cfg->port = (int) SMTP_G(port);
-	if (smtp_encryption_parse(smtp_ini_none_if_empty(SMTP_G(encryption)), &cfg->encryption) != 0) {
-		cfg->encryption = SMTP_ENC_AUTO;
-	}
-	cfg->username = smtp_ini_str(SMTP_G(username));
-	if (smtp_auth_parse(smtp_ini_none_if_empty(SMTP_G(auth)), &cfg->auth) != 0) {
-		cfg->auth = SMTP_AUTH_AUTO;
-	}
-	cfg->helo = smtp_ini_str(SMTP_G(helo));
-	cfg->timeout_ms = (int) (SMTP_G(timeout) > 0 ? SMTP_G(timeout) : 15) * 1000;
-	cfg->verify_peer = SMTP_G(verify_peer);
-	cfg->cafile = smtp_ini_str(SMTP_G(cafile));
-	if (!*cfg->cafile) {
-		/* PHP's own CA setting for stream TLS, when set. */
-		const char *php_ca = INI_STR("openssl.cafile");
-		cfg->cafile = php_ca ? php_ca : "";
-	}
-	cfg->allow_insecure_auth = SMTP_G(allow_insecure_auth);
-	cfg->password = "";
+	SMTP_SETTINGS(SMTP_INI_CONFIG)
+	cfg->password = "";   /* smtp_ini_config_secret() resolves it */
 }
 
 zend_result smtp_ini_config_secret(smtp_config *cfg, const char *password_value, char **secret,

@@ -21,9 +21,6 @@ void smtp_ini_config_base(smtp_config *cfg);
 zend_result smtp_ini_config_secret(smtp_config *cfg, const char *password_value, char **secret,
                                    char *err, size_t errlen);
 
-/* Exposed for the functions' option checks: "" means none for these two settings. */
-const char *smtp_ini_none_if_empty(const char *v);
-
 /* Resolves a password setting value (literal, env:NAME, file:/path). Exposed for the functions
  * that take a password option. */
 zend_result smtp_ini_resolve_secret(const char *value, char **secret, char *err, size_t errlen);

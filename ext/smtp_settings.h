@@ -1,0 +1,135 @@
+/* The settings table: one row per smtp.* setting, from which everything about a setting is made.
+ *
+ *   the module globals             php_smtp.h       (SMTP_G(name), of the kind's C type)
+ *   the ini entries                smtp_ini.c       ("smtp." #name, default, access, the kind's handler)
+ *   the settings -> smtp_config    smtp_ini.c       (smtp_ini_config_base(): rows whose target is cfg)
+ *   the per-call options           smtp_functions.c (smtp_test_send()/smtp_check() $options, the
+ *                                                    "known: ..." list of the unknown-option error)
+ *   the docs drift check           php_tests/packaging/drift_ini.py (reads the rows of this file)
+ *
+ * A row is X(name, kind, default, access, option, target, field):
+ *   name     the setting is smtp.<name>; its global is SMTP_G(name); its option key is "name"
+ *   kind     the kind of value (below): its C type, its ini handler, and its one rule, which both the
+ *            ini warning and the option exception come from (smtp_settings.c)
+ *   default  the ini default, a string
+ *   access   ALL: php.ini and scripts, unless smtp.allow_runtime_config=0 locks it;
+ *            SYSTEM: php.ini only, never locked
+ *   option   NO: not a per-call option; CONN: an option of smtp_test_send() and smtp_check(), refused
+ *            when smtp.allow_runtime_config=0; MSG: about the test message, smtp_test_send() only,
+ *            allowed when locked
+ *   target   where the value goes for the core: cfg (smtp_config.<field>, filled from the setting by
+ *            smtp_ini_config_base()), call (smtp_call_options.<field>, the raw setting, resolved by
+ *            the caller), global (nowhere: read with SMTP_G() where it is used)
+ *   field    the field of the target (`_` for global)
+ *
+ * Order matters: it is the order of phpinfo() and of the "known: ..." list.
+ * To add a setting: a row here, a row in docs/configuration.md, and the field in core/settings.h
+ * when the engine needs it (target cfg). A new kind of value: its C type below, its handler in
+ * smtp_ini.c, its rule in smtp_settings.c. */
+#ifndef SMTP_SETTINGS_H
+#define SMTP_SETTINGS_H
+
+#include "php.h"
+#include "core/settings.h"
+
+#define SMTP_SETTINGS(X) \
+	X(host,                 HOSTS,      "",     ALL,    CONN, cfg,    hosts) \
+	X(port,                 PORT,       "0",    ALL,    CONN, cfg,    port) \
+	X(encryption,           ENCRYPTION, "auto", ALL,    CONN, cfg,    encryption) \
+	X(username,             LINE,       "",     ALL,    CONN, cfg,    username) \
+	X(password,             SECRET,     "",     ALL,    CONN, call,   password_value) \
+	X(auth,                 AUTH,       "auto", ALL,    CONN, cfg,    auth) \
+	X(from,                 ADDRESS,    "",     ALL,    MSG,  call,   from) \
+	X(from_name,            LINE,       "",     ALL,    MSG,  call,   from_name) \
+	X(force_from,           FLAG,       "0",    ALL,    NO,   global, _) \
+	X(helo,                 LINE,       "",     ALL,    CONN, cfg,    helo) \
+	X(timeout,              TIMEOUT,    "15",   ALL,    CONN, cfg,    timeout_ms) \
+	X(verify_peer,          FLAG,       "1",    ALL,    CONN, cfg,    verify_peer) \
+	X(cafile,               CAFILE,     "",     ALL,    CONN, cfg,    cafile) \
+	X(allow_insecure_auth,  FLAG,       "0",    ALL,    NO,   cfg,    allow_insecure_auth) \
+	X(allow_runtime_config, FLAG,       "1",    SYSTEM, NO,   global, _)
+
+/* Options of smtp_test_send() that are no setting: X(name, kind, option, target, field), the
+ * columns of the table above. They follow the settings' options in the "known: ..." list. */
+#define SMTP_MESSAGE_OPTIONS(X) \
+	X(subject, LINE,      MSG, call, subject) \
+	X(body,    MULTILINE, MSG, call, body)
+
+/* The kinds of value. SMTP_KIND_CTYPE_<kind> is the type of the global; the rule of each kind,
+ * its ini warning and its option exception are in smtp_settings.c, its ini handler in smtp_ini.c.
+ *   HOSTS       "a.example, b.example:2525, [::1]:587"; empty (ini only): the extension is off
+ *   PORT        0-65535, 0 the default (465 with ssl, else 587)
+ *   TIMEOUT     seconds, 1-3600
+ *   ENCRYPTION  auto, tls, ssl, none and aliases; empty is none (the ini parser's quirk)
+ *   AUTH        auto, plain, login, cram-md5, xoauth2, none; empty is none
+ *   LINE        any text (an option: one line, no NUL)
+ *   ADDRESS     an address (an option: one line, empty or an address; the ini value is not checked)
+ *   SECRET      a LINE: literal, env:NAME or file:/path; phpinfo() shows ******** for a literal
+ *   CAFILE      a LINE: a path; an empty setting means openssl.cafile, then the system store
+ *   FLAG        a boolean
+ *   MULTILINE   any text without NUL (options only) */
+#define SMTP_KIND_CTYPE_HOSTS      char *
+#define SMTP_KIND_CTYPE_PORT       zend_long
+#define SMTP_KIND_CTYPE_TIMEOUT    zend_long
+#define SMTP_KIND_CTYPE_ENCRYPTION char *
+#define SMTP_KIND_CTYPE_AUTH       char *
+#define SMTP_KIND_CTYPE_LINE       char *
+#define SMTP_KIND_CTYPE_ADDRESS    char *
+#define SMTP_KIND_CTYPE_SECRET     char *
+#define SMTP_KIND_CTYPE_CAFILE     char *
+#define SMTP_KIND_CTYPE_FLAG       bool
+
+/* The module globals of the table, for ZEND_BEGIN_MODULE_GLOBALS. */
+#define SMTP_SETTINGS_GLOBAL(name, kind, def, access, option, target, field) SMTP_KIND_CTYPE_##kind name;
+#define SMTP_SETTINGS_GLOBALS SMTP_SETTINGS(SMTP_SETTINGS_GLOBAL)
+
+/* SMTP_OPTION_<option>(...): its arguments for a row that is an option, nothing for one that is not. */
+#define SMTP_OPTION_NO(...)
+#define SMTP_OPTION_CONN(...) __VA_ARGS__
+#define SMTP_OPTION_MSG(...)  __VA_ARGS__
+#define SMTP_OPTION_IS_MESSAGE_CONN false
+#define SMTP_OPTION_IS_MESSAGE_MSG  true
+
+/* The rules of the kinds (smtp_settings.c), for smtp_ini.c and smtp_functions.c.
+ *
+ * smtp_ini_check_<kind>(entry name, value, out): the ini side. Returns true, with the parsed value in
+ * *out for the kinds that have one; false after a warning naming the setting and the value given.
+ * smtp_option_<kind>(arg, key, value, out): the option side. Checks the zval's type and the value,
+ * stores what the core needs in *out and returns SUCCESS; throws naming the key and returns FAILURE. */
+bool smtp_ini_check_HOSTS(zend_string *name, zend_string *value);
+bool smtp_ini_check_PORT(zend_string *name, zend_string *value, zend_long *out);
+bool smtp_ini_check_TIMEOUT(zend_string *name, zend_string *value, zend_long *out);
+bool smtp_ini_check_ENCRYPTION(zend_string *name, zend_string *value);
+bool smtp_ini_check_AUTH(zend_string *name, zend_string *value);
+
+zend_result smtp_option_HOSTS(uint32_t arg, const char *key, zval *v, const char **out);
+zend_result smtp_option_PORT(uint32_t arg, const char *key, zval *v, int *out);
+zend_result smtp_option_TIMEOUT(uint32_t arg, const char *key, zval *v, int *out_ms);
+zend_result smtp_option_ENCRYPTION(uint32_t arg, const char *key, zval *v, smtp_encryption *out);
+zend_result smtp_option_AUTH(uint32_t arg, const char *key, zval *v, smtp_auth_mech *out);
+zend_result smtp_option_LINE(uint32_t arg, const char *key, zval *v, const char **out);
+zend_result smtp_option_ADDRESS(uint32_t arg, const char *key, zval *v, const char **out);
+zend_result smtp_option_FLAG(uint32_t arg, const char *key, zval *v, int *out);
+zend_result smtp_option_MULTILINE(uint32_t arg, const char *key, zval *v, const char **out);
+#define smtp_option_SECRET smtp_option_LINE
+#define smtp_option_CAFILE smtp_option_LINE
+
+/* smtp_config_<kind>(setting's value): what the core takes (smtp_ini_config_base()). */
+const char *smtp_config_HOSTS(const char *v);
+int smtp_config_PORT(zend_long v);
+int smtp_config_TIMEOUT(zend_long seconds);
+smtp_encryption smtp_config_ENCRYPTION(const char *v);
+smtp_auth_mech smtp_config_AUTH(const char *v);
+const char *smtp_config_LINE(const char *v);
+const char *smtp_config_CAFILE(const char *v);
+int smtp_config_FLAG(bool v);
+
+/* No CR, LF or NUL: a value that goes into a command line or a header (every string option but
+ * a MULTILINE one). */
+bool smtp_one_line(zend_string *s);
+
+/* PHP's ini parser reads an unquoted `none` as an empty string, so "" means none for the
+ * ENCRYPTION and AUTH kinds. */
+const char *smtp_ini_none_if_empty(const char *v);
+
+#endif
