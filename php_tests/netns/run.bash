@@ -7,8 +7,9 @@
 #     within about 2 s (it took 10 s before the resolver was bounded by the deadline), the warning
 #     names the resolution failure, smtp_last_error()['stage'] is 'connect';
 #   - smtp.host=localhost still resolves from /etc/hosts, with no DNS and no waiting;
-#   - smtp_local_fqdn() (the EHLO name lookup, C: fqdn_probe.c) for a host name that is not in
-#     /etc/hosts returns by its deadline.
+#   - net.c directly (C: net_probe.c): smtp_conn_open() ends by its deadline with SMTP_IO_TIMEOUT,
+#     cause timeout; an address without a route is cause unreachable; smtp_local_fqdn() (the EHLO
+#     name lookup) for a host name that is not in /etc/hosts returns by its deadline.
 # Needs root and iproute2 (ip netns); the module built (tools/build.sh). Cleans up the namespace and
 # /etc/netns/<name> on exit. Last line: "netns: N passed, N failed"; exits non-zero on a failure.
 set -uo pipefail
@@ -161,14 +162,30 @@ else
 	bad "hosts file: localhost was asked of DNS"
 fi
 
-# ---- the EHLO name: smtp_local_fqdn() by its deadline ---------------------------------------
+# ---- net.c itself: the status and cause of an unanswered lookup, the EHLO name -------------
 cc=${CC:-cc}
 if $cc -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -I"$top/ext/core" \
-	-o "$tmp/fqdn_probe" "$here/fqdn_probe.c" "$top/ext/core/net.c" "$top/ext/core/clock.c" \
-	"$top/ext/core/buf.c" -lcares 2>"$tmp/probe.log"; then
+	-o "$tmp/net_probe" "$here/net_probe.c" "$top/ext/core/net.c" "$top/ext/core/clock.c" \
+	"$top/ext/core/buf.c" "$top/ext/core/error.c" -lcares 2>"$tmp/probe.log"; then
+	out=$(ip netns exec "$ns" timeout 20 "$tmp/net_probe" connect mail.example.com 25 1500 2>&1)
+	read -r pst pcause pms ptext <<<"$out"
+	if [ "${pst:-}" = timeout ] && [ "${pcause:-}" = timeout ] && [ "${pms:-99999}" -ge 1000 ] \
+		&& [ "${pms:-99999}" -lt 3000 ] && [[ "${ptext:-}" == "cannot resolve mail.example.com: the DNS server did not answer within "* ]]; then
+		ok "smtp_conn_open: SMTP_IO_TIMEOUT, cause timeout, by the deadline of 1.5 s ($pms ms): $ptext"
+	else
+		bad "smtp_conn_open with a silent DNS server: got '$out' (want: timeout timeout 1000..3000 cannot resolve ...)"
+	fi
+	# no route at all in the namespace (loopback only): unreachable, at once
+	out=$(ip netns exec "$ns" timeout 20 "$tmp/net_probe" connect 192.0.2.1 25 1500 2>&1)
+	read -r pst pcause pms ptext <<<"$out"
+	if [ "${pst:-}" = error ] && [ "${pcause:-}" = unreachable ] && [ "${pms:-99999}" -lt 1000 ]; then
+		ok "smtp_conn_open to an address without a route: cause unreachable ($ptext)"
+	else
+		bad "smtp_conn_open to 192.0.2.1 without a route: got '$out' (want: error unreachable)"
+	fi
 	# a host name of its own (a UTS namespace too) that /etc/hosts does not know: DNS is asked
-	out=$(ip netns exec "$ns" timeout 20 unshare --uts sh -c 'hostname smtp-netns-probe && exec "$0" 1500' \
-		"$tmp/fqdn_probe" 2>&1)
+	out=$(ip netns exec "$ns" timeout 20 unshare --uts sh -c 'hostname smtp-netns-probe && exec "$0" fqdn 1500' \
+		"$tmp/net_probe" 2>&1)
 	read -r frc fms fname <<<"$out"
 	if [ "${frc:-x}" = "-1" ] && [ "${fms:-99999}" -ge 1000 ] && [ "${fms:-99999}" -lt 3000 ] \
 		&& [ "${fname:-}" = "smtp-netns-probe" ]; then
@@ -177,7 +194,7 @@ if $cc -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werro
 		bad "smtp_local_fqdn with a silent DNS server: got '$out' (want: -1, 1000..3000 ms, smtp-netns-probe)"
 	fi
 else
-	bad "fqdn_probe.c does not build: $(cat "$tmp/probe.log")"
+	bad "net_probe.c does not build: $(cat "$tmp/probe.log")"
 fi
 
 finish
