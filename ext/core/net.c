@@ -425,7 +425,7 @@ static smtp_io_status ares_lookup(const char *name, int flags, int64_t deadline,
 	}
 }
 
-/* host's addresses in out (port set), IP literals without a lookup. */
+/* host's addresses in out (port set), address literals without a lookup. */
 static smtp_io_status resolve(const char *host, int port, int64_t deadline, addr_list *out, smtp_io_err *e)
 {
 	struct ares_addrinfo *res = NULL;
@@ -434,19 +434,21 @@ static smtp_io_status resolve(const char *host, int port, int64_t deadline, addr
 
 	out->n = 0;
 	{
-		struct sockaddr_in in;
-		struct sockaddr_in6 in6;
-		memset(&in, 0, sizeof(in));
-		memset(&in6, 0, sizeof(in6));
-		if (inet_pton(AF_INET, host, &in.sin_addr) == 1) {
-			in.sin_family = AF_INET;
-			add_addr(out, (const struct sockaddr *)&in, sizeof(in), port);
-			return SMTP_IO_OK;
-		}
-		if (inet_pton(AF_INET6, host, &in6.sin6_addr) == 1) {
-			in6.sin6_family = AF_INET6;
-			add_addr(out, (const struct sockaddr *)&in6, sizeof(in6), port);
-			return SMTP_IO_OK;
+		/* An address literal (IPv6 with a %scope too): libc parses it without a lookup. */
+		struct addrinfo hints, *lit = NULL, *ai;
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_protocol = IPPROTO_TCP;
+		hints.ai_flags = AI_NUMERICHOST;
+		if (getaddrinfo(host, NULL, &hints, &lit) == 0) {
+			for (ai = lit; ai; ai = ai->ai_next) {
+				add_addr(out, ai->ai_addr, ai->ai_addrlen, port);
+			}
+			freeaddrinfo(lit);
+			if (out->n > 0) {
+				return SMTP_IO_OK;
+			}
 		}
 	}
 	if (strlen(host) > NET_MAX_NAME) {
