@@ -6,6 +6,10 @@ PHP_ARG_ENABLE([smtp-dev], [whether to build smtp with -Wall -Wextra -Werror],
 
 if test "$PHP_SMTP" != "no"; then
   PHP_SETUP_OPENSSL(SMTP_SHARED_LIBADD, [], [AC_MSG_ERROR([smtp needs OpenSSL (libssl-dev)])])
+  dnl c-ares: name resolution bounded by the deadline (ext/core/net.c)
+  PKG_CHECK_MODULES([CARES], [libcares], [], [AC_MSG_ERROR([smtp needs c-ares (libc-ares-dev)])])
+  PHP_EVAL_INCLINE($CARES_CFLAGS)
+  PHP_EVAL_LIBLINE($CARES_LIBS, SMTP_SHARED_LIBADD)
   PHP_SUBST(SMTP_SHARED_LIBADD)
   SMTP_CFLAGS="-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1"
   if test "$PHP_SMTP_DEV" != "no"; then
@@ -15,7 +19,7 @@ if test "$PHP_SMTP" != "no"; then
   dnl (php_tests/unit/run.sh checks it against these lists, docs/architecture.md explains them)
   SMTP_SUPPORT="buf.c strlist.c base64.c clock.c"
   SMTP_FORMATS="error.c address.c reply.c message.c sendmail_args.c settings.c result.c"
-  SMTP_WIRE="transport.c"
+  SMTP_WIRE="net.c tls.c transport.c"
   SMTP_PROTOCOL="sasl.c session.c"
   SMTP_DELIVERY=""
   SMTP_CORE=""

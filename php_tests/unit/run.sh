@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds and runs the C unit tests of ext/core (no PHP involved), with ASan and UBSan.
+# Builds and runs the C unit tests of ext/core (no PHP involved), with ASan and UBSan; every test is
+# linked with every core file and the fake SMTP server (fake_server.c).
 # Prints each file's result and a final "N passed, N failed" line.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +14,7 @@ core_srcs=$(ls "$top"/ext/core/*.c)
 total_pass=0; total_fail=0; status=0
 for t in "$here"/test_*.c; do
 	name=$(basename "$t" .c)
-	if ! $cc $cflags -o "$out/$name" "$t" $core_srcs -lssl -lcrypto 2>"$out/$name.build.log"; then
+	if ! $cc $cflags -o "$out/$name" "$t" "$here/fake_server.c" $core_srcs -lssl -lcrypto -lcares 2>"$out/$name.build.log"; then
 		echo "$name: BUILD FAILED"; cat "$out/$name.build.log"
 		total_fail=$((total_fail + 1)); status=1; continue
 	fi

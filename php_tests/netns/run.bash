@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# A DNS server that never answers, end to end: a network namespace with a loopback only, whose
+# resolv.conf (/etc/netns/<name>/resolv.conf, which `ip netns exec` mounts over /etc/resolv.conf)
+# names a nameserver inside the namespace, 127.0.0.2:53, where a small UDP socket (python3) counts the
+# queries and never answers. In it:
+#   - mail() to smtp.host=mail.example.com (not in /etc/hosts) with smtp.timeout=2 returns false
+#     within about 2 s (it took 10 s before the resolver was bounded by the deadline), the warning
+#     names the resolution failure, smtp_last_error()['stage'] is 'connect';
+#   - smtp.host=localhost still resolves from /etc/hosts, with no DNS and no waiting;
+#   - net.c directly (C: net_probe.c): smtp_conn_open() ends by its deadline with SMTP_IO_TIMEOUT,
+#     cause timeout; an address without a route is cause unreachable; smtp_local_fqdn() (the EHLO
+#     name lookup) for a host name that is not in /etc/hosts returns by its deadline.
+# Needs root and iproute2 (ip netns); the module built (tools/build.sh). Cleans up the namespace and
+# /etc/netns/<name> on exit. Last line: "netns: N passed, N failed"; exits non-zero on a failure.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+php=${PHP:-php}
+python=/usr/bin/python3
+ns="smtp-netns-$$"
+dns_ip=127.0.0.2
+passed=0
+failed=0
+tmp=
+dns_pid=
+made_etc_netns=0
+
+ok() { echo "ok: $*"; passed=$((passed + 1)); }
+bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
+finish() {
+	echo "netns: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
+
+cleanup() {
+	if [ -n "$dns_pid" ]; then
+		kill "$dns_pid" 2>/dev/null
+		wait "$dns_pid" 2>/dev/null
+	fi
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "/etc/netns/$ns"
+	[ "$made_etc_netns" -eq 1 ] && rmdir /etc/netns 2>/dev/null
+	[ -n "$tmp" ] && rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1; then
+	bad "needs root and iproute2 (ip netns)"
+	finish
+fi
+if [ ! -f "$top/modules/smtp.so" ]; then
+	bad "modules/smtp.so not built (run tools/build.sh)"
+	finish
+fi
+tmp=$(mktemp -d /tmp/smtp-netns.XXXXXX)
+
+[ -d /etc/netns ] || made_etc_netns=1
+mkdir -p "/etc/netns/$ns"
+printf 'nameserver %s\n' "$dns_ip" >"/etc/netns/$ns/resolv.conf"
+if ! ip netns add "$ns" || ! ip netns exec "$ns" ip link set lo up; then
+	bad "cannot create the network namespace $ns"
+	finish
+fi
+
+# The DNS server that receives and never answers (it ends by itself after 120 s at the latest).
+ip netns exec "$ns" "$python" - "$dns_ip" "$tmp/dns.ready" "$tmp/dns.count" <<'PY' &
+import socket, sys, time
+ip, ready, count = sys.argv[1], sys.argv[2], sys.argv[3]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((ip, 53))
+s.settimeout(0.5)
+open(ready, "w").write("ready\n")
+n, end = 0, time.time() + 120
+while time.time() < end:
+    try:
+        s.recvfrom(4096)
+    except socket.timeout:
+        continue
+    n += 1
+    with open(count, "w") as f:
+        f.write("%d\n" % n)
+PY
+dns_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/dns.ready" ] && break; sleep 0.1; done
+if [ ! -s "$tmp/dns.ready" ]; then
+	bad "the silent DNS server did not start"
+	finish
+fi
+queries() { cat "$tmp/dns.count" 2>/dev/null || echo 0; }
+
+# ---- mail() to a name only DNS knows --------------------------------------------------------
+cat >"$tmp/unanswered.php" <<'PHP'
+<?php
+$warnings = [];
+set_error_handler(function ($no, $str) use (&$warnings) { $warnings[] = $str; return true; });
+$t = microtime(true);
+$ret = mail('to@example.org', 'netns', 'body');
+$elapsed = microtime(true) - $t;
+restore_error_handler();
+$e = smtp_last_error();
+$w = implode(' | ', $warnings);
+$say = function ($cond, $what) { echo ($cond ? "ok: " : "FAIL: "), $what, "\n"; };
+$say($ret === false, "mail() returns false");
+$say($elapsed < 4.0, sprintf("mail() returns within 4 s (%.2f s, smtp.timeout=2)", $elapsed));
+$say($elapsed >= 1.5, sprintf("mail() waited for the resolver until the deadline (%.2f s)", $elapsed));
+$say(str_contains($w, 'cannot resolve mail.example.com') && str_contains($w, 'did not answer'),
+	"the warning names the resolution failure: $w");
+$say(is_array($e) && $e['stage'] === 'connect', "smtp_last_error()['stage'] is 'connect' (" . ($e['stage'] ?? 'none') . ")");
+$say(is_array($e) && is_string($e['hint'] ?? null) && stripos($e['hint'], 'resolve') !== false,
+	"the hint is about name resolution: " . ($e['hint'] ?? 'none'));
+PHP
+before=$(queries)
+out=$(ip netns exec "$ns" timeout 20 "$php" -n -d extension="$top/modules/smtp.so" \
+	-d smtp.host=mail.example.com -d smtp.port=25 -d smtp.timeout=2 -d smtp.encryption=none \
+	-d smtp.from=sender@example.com -d smtp.helo=client.test "$tmp/unanswered.php" 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -E '^(ok|FAIL): ' | sed 's/^/mail unanswered: /'
+n_ok=$(printf '%s\n' "$out" | grep -c '^ok: ')
+n_bad=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
+passed=$((passed + n_ok)); failed=$((failed + n_bad))
+if [ "$rc" -ne 0 ] || [ "$n_ok" -eq 0 ]; then
+	bad "php exited with $rc: $out"
+fi
+after=$(queries)
+if [ "$after" -gt "$before" ]; then
+	ok "the lookup went to the namespace's DNS server ($((after - before)) queries, none answered)"
+else
+	bad "no query reached the namespace's DNS server"
+fi
+
+# ---- /etc/hosts still answers at once -------------------------------------------------------
+cat >"$tmp/hosts.php" <<'PHP'
+<?php
+$warnings = [];
+set_error_handler(function ($no, $str) use (&$warnings) { $warnings[] = $str; return true; });
+$t = microtime(true);
+$ret = mail('to@example.org', 'netns', 'body');
+$elapsed = microtime(true) - $t;
+restore_error_handler();
+$w = implode(' | ', $warnings);
+$say = function ($cond, $what) { echo ($cond ? "ok: " : "FAIL: "), $what, "\n"; };
+$say($ret === false && stripos($w, 'refused') !== false, "localhost from /etc/hosts, nothing listens: refused ($w)");
+$say($elapsed < 1.0, sprintf("no DNS wait for a name in /etc/hosts (%.2f s)", $elapsed));
+PHP
+before=$(queries)
+out=$(ip netns exec "$ns" timeout 20 "$php" -n -d extension="$top/modules/smtp.so" \
+	-d smtp.host=localhost -d smtp.port=25 -d smtp.timeout=2 -d smtp.encryption=none \
+	-d smtp.from=sender@example.com -d smtp.helo=client.test "$tmp/hosts.php" 2>&1)
+rc=$?
+printf '%s\n' "$out" | grep -E '^(ok|FAIL): ' | sed 's/^/hosts file: /'
+n_ok=$(printf '%s\n' "$out" | grep -c '^ok: ')
+n_bad=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
+passed=$((passed + n_ok)); failed=$((failed + n_bad))
+if [ "$rc" -ne 0 ] || [ "$n_ok" -eq 0 ]; then
+	bad "php exited with $rc: $out"
+fi
+if [ "$(queries)" -eq "$before" ]; then
+	ok "hosts file: no DNS query for localhost"
+else
+	bad "hosts file: localhost was asked of DNS"
+fi
+
+# ---- net.c itself: the status and cause of an unanswered lookup, the EHLO name -------------
+cc=${CC:-cc}
+if $cc -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -I"$top/ext/core" \
+	-o "$tmp/net_probe" "$here/net_probe.c" "$top/ext/core/net.c" "$top/ext/core/clock.c" \
+	"$top/ext/core/buf.c" "$top/ext/core/error.c" -lcares 2>"$tmp/probe.log"; then
+	out=$(ip netns exec "$ns" timeout 20 "$tmp/net_probe" connect mail.example.com 25 1500 2>&1)
+	read -r pst pcause pms ptext <<<"$out"
+	if [ "${pst:-}" = timeout ] && [ "${pcause:-}" = timeout ] && [ "${pms:-99999}" -ge 1000 ] \
+		&& [ "${pms:-99999}" -lt 3000 ] && [[ "${ptext:-}" == "cannot resolve mail.example.com: the DNS server did not answer within "* ]]; then
+		ok "smtp_conn_open: SMTP_IO_TIMEOUT, cause timeout, by the deadline of 1.5 s ($pms ms): $ptext"
+	else
+		bad "smtp_conn_open with a silent DNS server: got '$out' (want: timeout timeout 1000..3000 cannot resolve ...)"
+	fi
+	# no route at all in the namespace (loopback only): unreachable, at once
+	out=$(ip netns exec "$ns" timeout 20 "$tmp/net_probe" connect 192.0.2.1 25 1500 2>&1)
+	read -r pst pcause pms ptext <<<"$out"
+	if [ "${pst:-}" = error ] && [ "${pcause:-}" = unreachable ] && [ "${pms:-99999}" -lt 1000 ]; then
+		ok "smtp_conn_open to an address without a route: cause unreachable ($ptext)"
+	else
+		bad "smtp_conn_open to 192.0.2.1 without a route: got '$out' (want: error unreachable)"
+	fi
+	# a host name of its own (a UTS namespace too) that /etc/hosts does not know: DNS is asked
+	out=$(ip netns exec "$ns" timeout 20 unshare --uts sh -c 'hostname smtp-netns-probe && exec "$0" fqdn 1500' \
+		"$tmp/net_probe" 2>&1)
+	read -r frc fms fname <<<"$out"
+	if [ "${frc:-x}" = "-1" ] && [ "${fms:-99999}" -ge 1000 ] && [ "${fms:-99999}" -lt 3000 ] \
+		&& [ "${fname:-}" = "smtp-netns-probe" ]; then
+		ok "smtp_local_fqdn: no answer, the bare host name by the deadline of 1.5 s ($fms ms)"
+	else
+		bad "smtp_local_fqdn with a silent DNS server: got '$out' (want: -1, 1000..3000 ms, smtp-netns-probe)"
+	fi
+else
+	bad "net_probe.c does not build: $(cat "$tmp/probe.log")"
+fi
+
+finish
