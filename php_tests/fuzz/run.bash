@@ -56,7 +56,7 @@ run_harness() {
 fuzz_passed=0; fuzz_failed=0
 run_harness address 4096 "buf strlist address"
 run_harness reply 70000 "buf strlist reply"
-run_harness message 32768 "buf strlist address message" -lcrypto
+run_harness message 32768 "buf strlist address body wbuf data message" -lcrypto
 run_harness data 70000 "buf body wbuf data bdat"
 echo "fuzz: $fuzz_passed passed, $fuzz_failed failed"
 exit $status
