@@ -17,9 +17,9 @@ if test "$PHP_SMTP" != "no"; then
   fi
   dnl ext/core in layers, lowest first; a file includes headers of its own layer or a lower one
   dnl (php_tests/unit/run.sh checks it against these lists, docs/architecture.md explains them)
-  SMTP_SUPPORT="buf.c strlist.c base64.c clock.c"
+  SMTP_SUPPORT="buf.c strlist.c base64.c clock.c body.c wbuf.c"
   SMTP_FORMATS="error.c address.c reply.c message.c sendmail_args.c settings.c result.c"
-  SMTP_WIRE="net.c tls.c transport.c"
+  SMTP_WIRE="net.c tls.c transport.c data.c bdat.c"
   SMTP_PROTOCOL="sasl.c session.c"
   SMTP_DELIVERY=""
   SMTP_CORE=""

@@ -244,9 +244,7 @@ PHP_FUNCTION(smtp_test_send)
 	smart_str_appends(&raw, o.subject && *o.subject ? o.subject : "Test message from the smtp extension");
 	smart_str_appends(&raw, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
 		"Content-Transfer-Encoding: 8bit\r\nX-Mailer: PHP smtp extension " PHP_SMTP_VERSION "\r\n\r\n");
-	if (o.body && *o.body) {
-		smart_str_appends(&raw, o.body);
-	} else {
+	if (!o.body || !*o.body) {
 		smart_str_appends(&raw, "This is a test message sent by smtp_test_send() from PHP " PHP_VERSION " on ");
 		smart_str_appends(&raw, *host ? host : "this server");
 		smart_str_appends(&raw, ".\r\nIf you can read it, this server can send mail over SMTP.\r\n");
@@ -256,6 +254,11 @@ PHP_FUNCTION(smtp_test_send)
 	memset(&in, 0, sizeof(in));
 	in.raw = ZSTR_VAL(raw.s);
 	in.raw_len = ZSTR_LEN(raw.s);
+	if (o.body && *o.body) {
+		/* the body option is read where it lies, not copied */
+		in.more[0] = o.body;
+		in.more_len[0] = strlen(o.body);
+	}
 	in.envelope_from = sender;
 	in.from_addr = sender;
 	in.from_name = o.from_name;

@@ -208,7 +208,9 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 		envelope_from = INI_STR("sendmail_from");
 	}
 
-	/* Exactly what mail() writes to sendmail. */
+	/* Exactly what mail() writes to sendmail, in three pieces: the header lines and the empty line
+	 * (built here, small), the message argument where it lies (never copied: the body streams
+	 * from it to the socket), and the final line separator. */
 	smart_str_appends(&raw, "To: ");
 	smart_str_appends(&raw, to);
 	smart_str_appends(&raw, line_sep);
@@ -220,13 +222,15 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 		smart_str_appends(&raw, line_sep);
 	}
 	smart_str_appends(&raw, line_sep);
-	smart_str_appends(&raw, message);
-	smart_str_appends(&raw, line_sep);
 	smart_str_0(&raw);
 
 	memset(&in, 0, sizeof(in));
 	in.raw = ZSTR_VAL(raw.s);
 	in.raw_len = ZSTR_LEN(raw.s);
+	in.more[0] = message;
+	in.more_len[0] = strlen(message);
+	in.more[1] = line_sep;
+	in.more_len[1] = strlen(line_sep);
 	in.envelope_from = envelope_from;
 	/* A message without From: gets smtp.from — unless mail() named the sender with -f: then,
 	 * as with sendmail, From: is that sender (smtp.force_from still rewrites to smtp.from). */

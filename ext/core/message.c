@@ -4,10 +4,16 @@
  * continuation lines that start with white space) and where the body starts: after the first
  * empty line, or at the first line that is neither a header field nor a continuation. Header
  * fields are transmitted as given, byte for byte, except that every line ending becomes CRLF;
- * they are unfolded only to read the addresses in them. */
+ * they are unfolded only to read the addresses in them.
+ *
+ * smtp_message_prepare runs in named steps: parse_fields, collect_recipients, choose_sender,
+ * write_headers, locate_body. Only the header section is built (out->headers); the body stays in
+ * the caller's pieces, scanned once for its wire size and 8-bit bytes, and its line endings become
+ * CRLF on the way to the socket (data.c). */
 #include "message.h"
 #include "address.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +33,12 @@ void smtp_message_init(smtp_message *m)
 {
 	m->sender = NULL;
 	smtp_strlist_init(&m->rcpts);
-	smtp_buf_init(&m->data, 0);
+	smtp_buf_init(&m->headers, 0);
+	smtp_buf_init(&m->joined, 0);
+	memset(m->body, 0, sizeof m->body);
+	memset(m->body_len, 0, sizeof m->body_len);
+	m->nbody = 0;
+	m->size = 0;
 	m->eight_bit = 0;
 	m->utf8_addrs = 0;
 }
@@ -37,9 +48,24 @@ void smtp_message_free(smtp_message *m)
 	free(m->sender);
 	m->sender = NULL;
 	smtp_strlist_free(&m->rcpts);
-	smtp_buf_free(&m->data);
+	smtp_buf_free(&m->headers);
+	smtp_buf_free(&m->joined);
+	memset(m->body, 0, sizeof m->body);
+	memset(m->body_len, 0, sizeof m->body_len);
+	m->nbody = 0;
+	m->size = 0;
 	m->eight_bit = 0;
 	m->utf8_addrs = 0;
+}
+
+void smtp_message_reader(const smtp_message *m, smtp_body *out)
+{
+	int i;
+
+	smtp_body_from_memory(out, m->headers.data, m->headers.len);
+	for (i = 0; i < m->nbody && i < SMTP_MESSAGE_BODY_PIECES; i++) {
+		smtp_body_add_memory(out, m->body[i], m->body_len[i]);
+	}
 }
 
 /* ------------------------------------------------------------------ helpers */
@@ -91,25 +117,6 @@ static size_t eol_len(const char *raw, size_t len, size_t i)
 		return 1;
 	}
 	return 0;
-}
-
-/* Appends p[0..n) with every line ending (CRLF, LF, bare CR) written as CRLF. */
-static int put_crlf(smtp_buf *b, const char *p, size_t n)
-{
-	size_t i = 0, run = 0;
-	while (i < n) {
-		char c = p[i];
-		if (c != '\r' && c != '\n') {
-			i++;
-			continue;
-		}
-		if (smtp_buf_append(b, p + run, i - run) != 0 || smtp_buf_append(b, "\r\n", 2) != 0) {
-			return -1;
-		}
-		i += (c == '\r' && i + 1 < n && p[i + 1] == '\n') ? 2 : 1;
-		run = i;
-	}
-	return smtp_buf_append(b, p + run, n - run);
 }
 
 #define MAX_WIRE_LINE 998 /* RFC 5322 2.1.1, RFC 5321 4.5.3.1.6: octets per line, CRLF excluded */
@@ -472,43 +479,75 @@ static int put_message_id(smtp_buf *b, time_t now, const char *domain)
 	return smtp_buf_printf(b, "@%s>\r\n", domain);
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
-	if (err && errlen) {
-		snprintf(err, errlen, fmt, a, b);
+	va_list ap;
+
+	if (err == NULL || errlen == 0) {
+		return;
 	}
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }
 
 /* ------------------------------------------------------------------ prepare */
 
-int smtp_message_prepare(const smtp_message_input *in, smtp_message *out, char *err, size_t errlen)
-{
-	const char *raw = in->raw ? in->raw : "";
-	size_t len = in->raw ? in->raw_len : 0;
-	field *fields = NULL;
-	size_t nf = 0, capf = 0, pos = 0, body = len, i;
-	int has_from = 0, has_date = 0, has_msgid = 0;
-	smtp_buf val, from_hdr;
+/* What the steps of smtp_message_prepare share. */
+typedef struct {
+	const smtp_message_input *in;
+	const char *raw; /* the piece that holds the header section */
+	size_t len;
+	field *fields;
+	size_t nf, capf;
+	size_t body;  /* offset in raw where the body starts (len: it starts in the next piece) */
+	int complete; /* the header section ends inside raw: nothing after raw can change it */
+	int has_from, has_date, has_msgid, replace_from;
+	const char *from_addr; /* in->from_addr, NULL when empty */
+	smtp_buf val;          /* one unfolded field value */
+	smtp_buf from_hdr;     /* a From: field to add or to put in place of the first one */
 	smtp_strlist from_list;
-	time_t now = in->now ? in->now : time(NULL);
-	const char *from_addr = (in->from_addr && in->from_addr[0]) ? in->from_addr : NULL;
-	char q[80], tmp[64];
-	int replace_from, rc = -1;
+	char *err;
+	size_t errlen;
+} prep;
 
-	smtp_buf_init(&val, SMTP_MESSAGE_MAX_HEADER_LINE + 16);
-	smtp_buf_init(&from_hdr, 0);
-	smtp_strlist_init(&from_list);
-	smtp_message_free(out);
-	if (err && errlen) {
-		err[0] = '\0';
-	}
+static int oom(prep *c)
+{
+	set_err(c->err, c->errlen, "Out of memory while preparing the message.");
+	return -1;
+}
 
-	if (memchr(raw, '\0', len) != NULL) {
-		set_err(err, errlen, "The message contains a NUL byte.%s%s", "", "");
-		goto done;
-	}
+/* The input's pieces after raw: i in 0..1, NULL/0 when absent. */
+static const char *more_piece(const smtp_message_input *in, int i, size_t *len)
+{
+	*len = in->more[i] != NULL ? in->more_len[i] : 0;
+	return in->more[i];
+}
 
-	/* 1. header fields and the start of the body */
+static int has_more(const smtp_message_input *in)
+{
+	size_t n0, n1;
+	more_piece(in, 0, &n0);
+	more_piece(in, 1, &n1);
+	return n0 > 0 || n1 > 0;
+}
+
+/* 1. header fields and the start of the body, in c->raw */
+static int parse_fields(prep *c)
+{
+	const char *raw = c->raw;
+	size_t len = c->len, pos = 0;
+	char q[80];
+
+	c->nf = 0;
+	c->body = len;
+	c->complete = 0;
 	while (pos < len) {
 		size_t ls = pos, le = pos, next, colon;
 		while (le < len && raw[le] != '\r' && raw[le] != '\n') {
@@ -516,15 +555,17 @@ int smtp_message_prepare(const smtp_message_input *in, smtp_message *out, char *
 		}
 		next = le + eol_len(raw, len, le);
 		if (le == ls) { /* the empty line: the body follows */
-			body = next;
-			break;
+			c->body = next;
+			/* a CR that ends raw may be the first half of a CRLF */
+			c->complete = !(raw[le] == '\r' && le + 1 == len);
+			return 0;
 		}
-		if ((raw[ls] == ' ' || raw[ls] == '\t') && nf > 0) {
-			field *f = &fields[nf - 1];
+		if ((raw[ls] == ' ' || raw[ls] == '\t') && c->nf > 0) {
+			field *f = &c->fields[c->nf - 1];
 			if (f->clen + (le - ls) > SMTP_MESSAGE_MAX_HEADER_LINE) {
 				quote(q, sizeof q, raw + f->start, le - f->start, 40);
-				set_err(err, errlen, "A header field is longer than 65536 bytes: \"%s\".%s", q, "");
-				goto done;
+				set_err(c->err, c->errlen, "A header field is longer than 65536 bytes: \"%s\".", q);
+				return -1;
 			}
 			f->end = next;
 			f->clen += le - ls;
@@ -533,251 +574,338 @@ int smtp_message_prepare(const smtp_message_input *in, smtp_message *out, char *
 		}
 		colon = header_colon(raw, ls, le);
 		if (colon == 0) { /* not a header: the body starts here */
-			body = ls;
-			break;
+			c->body = ls;
+			/* a line cut off at the end of raw might be a header field once it is whole */
+			c->complete = le < len;
+			return 0;
 		}
 		if (le - ls > SMTP_MESSAGE_MAX_HEADER_LINE) {
 			quote(q, sizeof q, raw + ls, le - ls, 40);
-			set_err(err, errlen, "A header line is longer than 65536 bytes: \"%s\".%s", q, "");
-			goto done;
+			set_err(c->err, c->errlen, "A header line is longer than 65536 bytes: \"%s\".", q);
+			return -1;
 		}
-		if (nf >= SMTP_MESSAGE_MAX_HEADERS) {
-			snprintf(tmp, sizeof tmp, "%d", SMTP_MESSAGE_MAX_HEADERS);
-			set_err(err, errlen, "The message has more than %s header fields.%s", tmp, "");
-			goto done;
+		if (c->nf >= SMTP_MESSAGE_MAX_HEADERS) {
+			set_err(c->err, c->errlen, "The message has more than %d header fields.", SMTP_MESSAGE_MAX_HEADERS);
+			return -1;
 		}
-		if (nf == capf) {
-			size_t nc = capf ? capf * 2 : 16;
-			field *nfp = realloc(fields, nc * sizeof *fields);
+		if (c->nf == c->capf) {
+			size_t nc = c->capf ? c->capf * 2 : 16;
+			field *nfp = realloc(c->fields, nc * sizeof *c->fields);
 			if (nfp == NULL) {
-				goto oom;
+				return oom(c);
 			}
-			fields = nfp;
-			capf = nc;
+			c->fields = nfp;
+			c->capf = nc;
 		}
-		fields[nf].start = ls;
-		fields[nf].vstart = colon + 1;
-		fields[nf].end = next;
-		fields[nf].clen = le - ls;
-		fields[nf].kind = field_kind(raw + ls, colon - ls);
-		nf++;
+		c->fields[c->nf].start = ls;
+		c->fields[c->nf].vstart = colon + 1;
+		c->fields[c->nf].end = next;
+		c->fields[c->nf].clen = le - ls;
+		c->fields[c->nf].kind = field_kind(raw + ls, colon - ls);
+		c->nf++;
 		pos = next;
 	}
+	return 0; /* raw ended inside the header section */
+}
 
-	/* 2. recipients from To, Cc and Bcc (every occurrence, in order) */
-	for (i = 0; i < nf; i++) {
-		int k = fields[i].kind;
+/* 2. recipients from To, Cc and Bcc (every occurrence, in order); notes From, Date, Message-ID */
+static int collect_recipients(prep *c, smtp_message *out)
+{
+	size_t i;
+
+	for (i = 0; i < c->nf; i++) {
+		int k = c->fields[i].kind;
 		char perr[200];
 		if (k != F_TO && k != F_CC && k != F_BCC) {
 			if (k == F_FROM) {
-				has_from = 1;
+				c->has_from = 1;
 			}
 			if (k == F_DATE) {
-				has_date = 1;
+				c->has_date = 1;
 			}
 			if (k == F_MSGID) {
-				has_msgid = 1;
+				c->has_msgid = 1;
 			}
 			continue;
 		}
-		if (unfold(raw, &fields[i], &val) != 0) {
-			goto oom;
+		if (unfold(c->raw, &c->fields[i], &c->val) != 0) {
+			return oom(c);
 		}
-		if (smtp_address_list_parse(val.data, val.len, &out->rcpts, perr, sizeof perr) < 0) {
-			if (err && errlen) {
-				snprintf(err, errlen, "Invalid %s: header: %s", kind_name(k), perr);
-			}
-			goto done;
+		if (smtp_address_list_parse(c->val.data, c->val.len, &out->rcpts, perr, sizeof perr) < 0) {
+			set_err(c->err, c->errlen, "Invalid %s: header: %s", kind_name(k), perr);
+			return -1;
 		}
 	}
 	if (out->rcpts.count == 0) {
-		set_err(err, errlen, "No recipients: the To, Cc and Bcc headers name no address.%s%s", "", "");
-		goto done;
+		set_err(c->err, c->errlen, "No recipients: the To, Cc and Bcc headers name no address.");
+		return -1;
 	}
+	return 0;
+}
 
-	/* 3. From: and the envelope sender */
+/* 3. From: (made when missing or forced) and the envelope sender */
+static int choose_sender(prep *c, smtp_message *out)
+{
+	const smtp_message_input *in = c->in;
+	const char *from_addr = c->from_addr;
+	char q[80];
+	size_t i;
+
 	if (from_addr != NULL && !smtp_address_valid(from_addr, strlen(from_addr))) {
 		quote(q, sizeof q, from_addr, strlen(from_addr), 60);
-		set_err(err, errlen, "Invalid From address \"%s\".%s", q, "");
-		goto done;
+		set_err(c->err, c->errlen, "Invalid From address \"%s\".", q);
+		return -1;
 	}
 	if (in->envelope_from != NULL && in->envelope_from[0] != '\0'
 	    && !smtp_address_valid(in->envelope_from, strlen(in->envelope_from))) {
 		quote(q, sizeof q, in->envelope_from, strlen(in->envelope_from), 60);
-		set_err(err, errlen, "Invalid envelope sender \"%s\".%s", q, "");
-		goto done;
+		set_err(c->err, c->errlen, "Invalid envelope sender \"%s\".", q);
+		return -1;
 	}
-	replace_from = has_from && in->force_from && from_addr != NULL;
-	if (!has_from || replace_from) {
+	c->replace_from = c->has_from && in->force_from && from_addr != NULL;
+	if (!c->has_from || c->replace_from) {
 		const char *addr = from_addr;
 		if (addr == NULL && in->envelope_from != NULL && in->envelope_from[0] != '\0') {
 			addr = in->envelope_from;
 		}
 		if (addr != NULL) {
-			if (smtp_buf_puts(&from_hdr, "From: ") != 0) {
-				goto oom;
+			if (smtp_buf_puts(&c->from_hdr, "From: ") != 0) {
+				return oom(c);
 			}
 			if (in->from_name && in->from_name[0]) {
-				if (put_display_name(&from_hdr, in->from_name) != 0
-				    || smtp_buf_printf(&from_hdr, " <%s>\r\n", addr) != 0) {
-					goto oom;
+				if (put_display_name(&c->from_hdr, in->from_name) != 0
+				    || smtp_buf_printf(&c->from_hdr, " <%s>\r\n", addr) != 0) {
+					return oom(c);
 				}
-			} else if (smtp_buf_printf(&from_hdr, "%s\r\n", addr) != 0) {
-				goto oom;
+			} else if (smtp_buf_printf(&c->from_hdr, "%s\r\n", addr) != 0) {
+				return oom(c);
 			}
-			if (smtp_strlist_add(&from_list, addr, strlen(addr)) != 0) {
-				goto oom;
+			if (smtp_strlist_add(&c->from_list, addr, strlen(addr)) != 0) {
+				return oom(c);
 			}
 		}
 	} else if (in->envelope_from == NULL) {
 		/* the sender comes from the first From: header's first address */
-		for (i = 0; i < nf; i++) {
+		for (i = 0; i < c->nf; i++) {
 			char perr[200];
-			if (fields[i].kind != F_FROM) {
+			if (c->fields[i].kind != F_FROM) {
 				continue;
 			}
-			if (unfold(raw, &fields[i], &val) != 0) {
-				goto oom;
+			if (unfold(c->raw, &c->fields[i], &c->val) != 0) {
+				return oom(c);
 			}
-			if (smtp_address_list_parse(val.data, val.len, &from_list, perr, sizeof perr) < 0) {
-				if (err && errlen) {
-					snprintf(err, errlen, "Invalid From: header: %s", perr);
-				}
-				goto done;
+			if (smtp_address_list_parse(c->val.data, c->val.len, &c->from_list, perr, sizeof perr) < 0) {
+				set_err(c->err, c->errlen, "Invalid From: header: %s", perr);
+				return -1;
 			}
 			break;
 		}
 	}
 	if (in->envelope_from != NULL) {
 		out->sender = smtp_strdup(in->envelope_from);
-	} else if (from_list.count > 0) {
-		out->sender = smtp_strdup(from_list.items[0]);
+	} else if (c->from_list.count > 0) {
+		out->sender = smtp_strdup(c->from_list.items[0]);
 	} else {
-		set_err(err, errlen,
+		set_err(c->err, c->errlen,
 		        "No envelope sender: the message has no From: address and no sender is "
-		        "configured (smtp.from, sendmail_from or -f).%s%s",
-		        "", "");
-		goto done;
+		        "configured (smtp.from, sendmail_from or -f).");
+		return -1;
 	}
 	if (out->sender == NULL) {
-		goto oom;
+		return oom(c);
 	}
+	return 0;
+}
 
-	/* 4. the data: header fields (Bcc removed), added fields, empty line, body */
-	if (smtp_buf_reserve(&out->data, len + len / 8 + from_hdr.len + 256) != 0) {
-		goto oom;
+/* 4. the header section: the fields (Bcc removed), the added fields, the empty line */
+static int write_headers(prep *c, smtp_message *out)
+{
+	const smtp_message_input *in = c->in;
+	smtp_buf *h = &out->headers;
+	time_t now = in->now ? in->now : time(NULL);
+	size_t i;
+
+	if (smtp_buf_reserve(h, c->body + c->body / 8 + c->from_hdr.len + 256) != 0) {
+		return oom(c);
 	}
-	for (i = 0; i < nf; i++) {
-		const field *f = &fields[i];
+	for (i = 0; i < c->nf; i++) {
+		const field *f = &c->fields[i];
 		if (f->kind == F_BCC || f->kind == F_RESENT_BCC || f->kind == F_DROP) {
 			continue;
 		}
-		if (f->kind == F_FROM && replace_from) {
-			if (from_hdr.len > 0) {
-				if (put_header_text(&out->data, from_hdr.data, from_hdr.len) != 0) {
-					goto oom;
+		if (f->kind == F_FROM && c->replace_from) {
+			if (c->from_hdr.len > 0) {
+				if (put_header_text(h, c->from_hdr.data, c->from_hdr.len) != 0) {
+					return oom(c);
 				}
-				from_hdr.len = 0; /* once, in place of the first From: */
+				c->from_hdr.len = 0; /* once, in place of the first From: */
 			}
 			continue;
 		}
-		if (put_header_text(&out->data, raw + f->start, f->end - f->start) != 0) {
-			goto oom;
+		if (put_header_text(h, c->raw + f->start, f->end - f->start) != 0) {
+			return oom(c);
 		}
 	}
-	if (!has_msgid) {
+	if (!c->has_msgid) {
 		const char *dom = in->msgid_domain;
 		if (dom == NULL || !domain_ok(dom)) {
 			const char *at = strrchr(out->sender, '@');
 			dom = (at != NULL && domain_ok(at + 1)) ? at + 1 : "localhost";
 		}
-		if (put_message_id(&out->data, now, dom) != 0) {
-			goto oom;
+		if (put_message_id(h, now, dom) != 0) {
+			return oom(c);
 		}
 	}
-	if (!has_date) {
+	if (!c->has_date) {
 		char date[64];
 		smtp_format_date(now, date, sizeof date);
-		if (smtp_buf_printf(&out->data, "Date: %s\r\n", date) != 0) {
-			goto oom;
+		if (smtp_buf_printf(h, "Date: %s\r\n", date) != 0) {
+			return oom(c);
 		}
 	}
-	if (!has_from && from_hdr.len > 0) {
-		if (put_header_text(&out->data, from_hdr.data, from_hdr.len) != 0) {
-			goto oom;
+	if (!c->has_from && c->from_hdr.len > 0) {
+		if (put_header_text(h, c->from_hdr.data, c->from_hdr.len) != 0) {
+			return oom(c);
 		}
 	}
-	if (smtp_buf_append(&out->data, "\r\n", 2) != 0) {
-		goto oom;
+	if (smtp_buf_append(h, "\r\n", 2) != 0) {
+		return oom(c);
 	}
-	if (body < len) {
-		if (put_crlf(&out->data, raw + body, len - body) != 0) {
-			goto oom;
-		}
-		if (raw[len - 1] != '\n' && raw[len - 1] != '\r') {
-			if (smtp_buf_append(&out->data, "\r\n", 2) != 0) {
-				goto oom;
-			}
-		}
-	}
+	return 0;
+}
 
-	/* 5. flags */
-	for (i = 0; i < out->data.len; i++) {
-		if ((unsigned char)out->data.data[i] >= 0x80) {
-			out->eight_bit = 1;
-			break;
+static void add_body_piece(smtp_message *out, const char *p, size_t n)
+{
+	if (p != NULL && n > 0 && out->nbody < SMTP_MESSAGE_BODY_PIECES) {
+		out->body[out->nbody] = p;
+		out->body_len[out->nbody] = n;
+		out->nbody++;
+	}
+}
+
+/* 5. the body where it lies, its size on the wire, and the flags */
+static void locate_body(prep *c, smtp_message *out)
+{
+	size_t i, size = out->headers.len;
+	int k, cr = 0;
+	char last = '\0';
+
+	add_body_piece(out, c->raw + c->body, c->len - c->body);
+	if (c->raw != out->joined.data) {
+		for (k = 0; k < 2; k++) {
+			size_t n;
+			const char *p = more_piece(c->in, k, &n);
+			add_body_piece(out, p, n);
 		}
 	}
+	for (i = 0; i < out->headers.len && !out->eight_bit; i++) {
+		out->eight_bit = (unsigned char)out->headers.data[i] >= 0x80;
+	}
+	/* every line ending (CRLF, LF, bare CR) is two bytes on the wire; a CR that ends one piece and
+	 * an LF that starts the next are one line ending */
+	for (k = 0; k < out->nbody; k++) {
+		const unsigned char *p = (const unsigned char *)out->body[k];
+		size_t n = out->body_len[k];
+		for (i = 0; i < n; i++) {
+			unsigned char ch = p[i];
+			if (ch == '\r') {
+				size += 2;
+				cr = 1;
+				continue;
+			}
+			if (ch == '\n') {
+				size += cr ? 0 : 2;
+			} else {
+				size++;
+				out->eight_bit |= ch >= 0x80;
+			}
+			cr = 0;
+		}
+		last = (char)p[n - 1];
+	}
+	if (out->nbody > 0 && last != '\r' && last != '\n') {
+		size += 2;
+	}
+	out->size = size;
 	out->utf8_addrs = smtp_address_is_utf8(out->sender, strlen(out->sender));
 	for (i = 0; i < out->rcpts.count && !out->utf8_addrs; i++) {
 		out->utf8_addrs = smtp_address_is_utf8(out->rcpts.items[i], strlen(out->rcpts.items[i]));
 	}
-	rc = 0;
-	goto done;
+}
 
-oom:
-	set_err(err, errlen, "Out of memory while preparing the message.%s%s", "", "");
+/* The pieces joined into out->joined: when the header section does not end in raw. */
+static int join_pieces(prep *c, smtp_message *out)
+{
+	int k;
+
+	if (smtp_buf_append(&out->joined, c->raw, c->len) != 0) {
+		return oom(c);
+	}
+	for (k = 0; k < 2; k++) {
+		size_t n;
+		const char *p = more_piece(c->in, k, &n);
+		if (n > 0 && smtp_buf_append(&out->joined, p, n) != 0) {
+			return oom(c);
+		}
+	}
+	c->raw = out->joined.data;
+	c->len = out->joined.len;
+	return 0;
+}
+
+int smtp_message_prepare(const smtp_message_input *in, smtp_message *out, char *err, size_t errlen)
+{
+	prep c;
+	int k, rc = -1;
+
+	memset(&c, 0, sizeof c);
+	c.in = in;
+	c.raw = in->raw ? in->raw : "";
+	c.len = in->raw ? in->raw_len : 0;
+	c.from_addr = (in->from_addr && in->from_addr[0]) ? in->from_addr : NULL;
+	c.err = err;
+	c.errlen = errlen;
+	smtp_buf_init(&c.val, SMTP_MESSAGE_MAX_HEADER_LINE + 16);
+	smtp_buf_init(&c.from_hdr, 0);
+	smtp_strlist_init(&c.from_list);
+	smtp_message_free(out);
+	if (err && errlen) {
+		err[0] = '\0';
+	}
+
+	if (memchr(c.raw, '\0', c.len) != NULL) {
+		set_err(err, errlen, "The message contains a NUL byte.");
+		goto done;
+	}
+	for (k = 0; k < 2; k++) {
+		size_t n;
+		const char *p = more_piece(in, k, &n);
+		if (n > 0 && memchr(p, '\0', n) != NULL) {
+			set_err(err, errlen, "The message contains a NUL byte.");
+			goto done;
+		}
+	}
+	if (parse_fields(&c) != 0) {
+		goto done;
+	}
+	if (!c.complete && has_more(in)) {
+		if (join_pieces(&c, out) != 0 || parse_fields(&c) != 0) {
+			goto done;
+		}
+	}
+	if (collect_recipients(&c, out) != 0 || choose_sender(&c, out) != 0 || write_headers(&c, out) != 0) {
+		goto done;
+	}
+	locate_body(&c, out);
+	rc = 0;
+
 done:
 	if (rc != 0) {
 		smtp_message_free(out);
 	}
-	free(fields);
-	smtp_buf_free(&val);
-	smtp_buf_free(&from_hdr);
-	smtp_strlist_free(&from_list);
+	free(c.fields);
+	smtp_buf_free(&c.val);
+	smtp_buf_free(&c.from_hdr);
+	smtp_strlist_free(&c.from_list);
 	return rc;
-}
-
-/* ------------------------------------------------------------------ DATA */
-
-int smtp_dot_stuff(const char *data, size_t len, smtp_buf *out)
-{
-	size_t run = 0, i;
-	const char *nl;
-
-	if (smtp_buf_reserve(out, len + len / 32 + 8) != 0) {
-		return -1;
-	}
-	if (len > 0 && data[0] == '.' && smtp_buf_putc(out, '.') != 0) {
-		return -1;
-	}
-	i = 0;
-	while (i < len && (nl = memchr(data + i, '\n', len - i)) != NULL) {
-		i = (size_t)(nl - data) + 1;
-		if (i < len && data[i] == '.') {
-			if (smtp_buf_append(out, data + run, i - run) != 0 || smtp_buf_putc(out, '.') != 0) {
-				return -1;
-			}
-			run = i;
-		}
-	}
-	if (smtp_buf_append(out, data + run, len - run) != 0) {
-		return -1;
-	}
-	if (len > 0 && (len < 2 || data[len - 2] != '\r' || data[len - 1] != '\n')) {
-		if (smtp_buf_append(out, "\r\n", 2) != 0) {
-			return -1;
-		}
-	}
-	return smtp_buf_append(out, ".\r\n", 3);
 }

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <time.h>
+#include "body.h"
 #include "buf.h"
 #include "strlist.h"
 
@@ -15,9 +16,23 @@ typedef struct {
 	/* The exact byte stream stock mail() writes to `sendmail -t -i`:
 	 *   "To: <to>" EOL "Subject: <subject>" EOL [<headers> EOL] EOL <message> EOL
 	 * where EOL is "\r\n" (or "\n" with mail.mixed_lf_and_crlf). The stream may mix LF,
-	 * CRLF and bare CR line endings. */
+	 * CRLF and bare CR line endings.
+	 *
+	 * It comes in pieces, read in this order: raw, then more[0], then more[1] (a NULL or empty
+	 * piece is skipped), so that a caller need not join them: mail() passes the header lines and
+	 * the empty line as raw, its message argument as more[0] and the final EOL as more[1]. The
+	 * header section (up to and including the empty line that ends it, or the first line that is
+	 * not a header field) should end inside raw; the body is then never copied: the message points
+	 * into raw and the more pieces. When it does not (a header line, or the CR of the empty line's
+	 * CRLF, at the very end of raw), the pieces are joined into one copy that the message owns, so
+	 * that the result is the same whatever the split.
+	 *
+	 * The pieces are not copied: they must stay valid and unchanged until smtp_message_free (and
+	 * until the last read of a smtp_message_reader made from the message). */
 	const char *raw;
 	size_t raw_len;
+	const char *more[2];
+	size_t more_len[2];
 
 	/* Envelope sender chosen by the caller (-f, smtp.from, sendmail_from), or NULL to take
 	 * the first address of the From: header. "" means the null sender <>. */
@@ -38,18 +53,30 @@ typedef struct {
 	time_t now;
 } smtp_message_input;
 
+#define SMTP_MESSAGE_BODY_PIECES 3 /* the rest of raw, more[0], more[1] */
+
 typedef struct {
 	char *sender;       /* envelope sender, malloc'd; "" is the null sender */
 	smtp_strlist rcpts; /* envelope recipients: To, Cc and Bcc of the headers, in order, each once */
-	smtp_buf data;      /* the message as it must be transmitted, before dot-stuffing:
-	                           * header fields (Bcc, Resent-Bcc, Return-Path and Content-Length
-	                           * removed; Date and Message-ID added when missing),
-	                           * CRLF, body; every line ending CRLF, no bare CR or LF, ends in CRLF.
-	                           * Header lines are kept byte for byte, except that one longer than 998
-	                           * octets is folded before white space (or, with no white space to fold
-	                           * at, broken after 998 octets with CRLF SP, as Postfix does) */
-	int eight_bit;      /* some byte >= 0x80 in the data (use BODY=8BITMIME when offered) */
-	int utf8_addrs;     /* some envelope address needs SMTPUTF8 */
+	/* The header section as it must be transmitted: header fields (Bcc, Resent-Bcc, Return-Path and
+	 * Content-Length removed; Date and Message-ID added when missing), every line ending CRLF,
+	 * then the empty line (CRLF). Header lines are kept byte for byte, except that one longer than
+	 * 998 octets is folded before white space (or, with no white space to fold at, broken after 998
+	 * octets with CRLF SP, as Postfix does). */
+	smtp_buf headers;
+	/* The body as it lies in the input pieces (not copied, not yet normalised): body[0..nbody).
+	 * On the wire every line ending in it (CRLF, LF, bare CR) becomes CRLF and a final CRLF is
+	 * added when it does not end with a line ending (smtp_message_reader and data.h do that). */
+	const char *body[SMTP_MESSAGE_BODY_PIECES];
+	size_t body_len[SMTP_MESSAGE_BODY_PIECES];
+	int nbody;
+	smtp_buf joined; /* the input pieces joined, only when the header section did not end in raw */
+	/* bytes on the wire before dot-stuffing: headers, the body with CRLF line endings, a final
+	 * CRLF when the body does not end with a line ending (the SIZE= parameter, the BDAT count:
+	 * what smtp_wire_size gives for smtp_message_reader) */
+	size_t size;
+	int eight_bit;  /* some byte >= 0x80 in the headers or the body (use BODY=8BITMIME when offered) */
+	int utf8_addrs; /* some envelope address needs SMTPUTF8 */
 } smtp_message;
 
 void smtp_message_init(smtp_message *m);
@@ -58,10 +85,10 @@ void smtp_message_init(smtp_message *m);
 int smtp_message_prepare(const smtp_message_input *in, smtp_message *out, char *err, size_t errlen);
 void smtp_message_free(smtp_message *m);
 
-/* Appends `data` (CRLF lines, as produced above) to `out` for the DATA phase: every line that
- * starts with '.' gets one more '.', and the terminating ".\r\n" is added (a final CRLF is
- * added first if the data does not end with one). 0 on success, -1 out of memory / limit. */
-int smtp_dot_stuff(const char *data, size_t len, smtp_buf *out);
+/* A reader (body.h) over the message as transmitted before dot-stuffing: the header section,
+ * then the body pieces where they lie. data.h's functions normalise the body's line endings and
+ * add the final CRLF while they read. The message must outlive the reader. */
+void smtp_message_reader(const smtp_message *m, smtp_body *out);
 
 /* Formats an RFC 5322 date ("Mon, 23 Nov 2026 02:12:18 +0000") for t in local time. */
 void smtp_format_date(time_t t, char *out, size_t outlen);

@@ -18,8 +18,10 @@
 #include "session.h"
 
 #include "address.h"
+#include "data.h"
 #include "sasl.h"
 #include "transport.h"
+#include "wbuf.h"
 
 #include <netdb.h>
 #include <stdarg.h>
@@ -981,7 +983,7 @@ static int build_mail(const smtp_session *s, const smtp_message *msg, smtp_buf *
 	int rc = smtp_buf_printf(out, "MAIL FROM:<%s>", msg->sender ? msg->sender : "");
 
 	if (rc == 0 && s->cap_size) {
-		rc = smtp_buf_printf(out, " SIZE=%zu", msg->data.len);
+		rc = smtp_buf_printf(out, " SIZE=%zu", msg->size);
 	}
 	if (rc == 0 && (msg->eight_bit || msg->utf8_addrs) && s->cap_8bitmime) {
 		rc = smtp_buf_puts(out, " BODY=8BITMIME");
@@ -1079,26 +1081,45 @@ static void abort_data(smtp_session *s)
 	}
 }
 
+/* The wire buffer's writer: the message goes out with write_raw (which records a failure). */
+static int write_message(void *ctx, const char *p, size_t n)
+{
+	return write_raw((smtp_session *)ctx, SMTP_STAGE_DATA, p, n, "DATA (sending the message)");
+}
+
+/* The message streams from where it lies through the fixed wire buffer: line endings made CRLF
+ * and dot-stuffed on the fly, never copied whole. */
 static int send_message(smtp_session *s, const smtp_message *msg)
 {
-	smtp_buf body;
-	char note[64];
+	smtp_body body;
+	smtp_wbuf w;
+	size_t n = 0;
+	char note[64], err[256];
 	int rc;
 
-	smtp_buf_init(&body, 0);
-	if (smtp_dot_stuff(msg->data.data ? msg->data.data : "", msg->data.len, &body) != 0) {
-		smtp_buf_free(&body);
-		smtp_result_set_error(s->res, SMTP_STAGE_DATA, 0, NULL, NULL,
-		                      "SMTP DATA failed: out of memory preparing the message");
+	smtp_message_reader(msg, &body);
+	err[0] = '\0';
+	if (smtp_data_size(&body, &n, err, sizeof(err)) != 0 || smtp_wbuf_init(&w, write_message, s) != 0) {
+		smtp_result_set_error(s->res, SMTP_STAGE_DATA, 0, NULL, NULL, "SMTP DATA failed: %s",
+		                      err[0] ? err : "out of memory preparing the message");
 		/* the server waits for data: end the transaction cleanly */
 		abort_data(s);
 		reset_transaction(s);
 		return -1;
 	}
-	snprintf(note, sizeof(note), "<message: %zu bytes>", body.len);
+	snprintf(note, sizeof(note), "<message: %zu bytes>", n);
 	log_line(s, 'C', note);
-	rc = write_raw(s, SMTP_STAGE_DATA, body.data, body.len, "DATA (sending the message)");
-	smtp_buf_free(&body);
+	rc = smtp_data_put(&body, &w, err, sizeof(err));
+	if (rc == 0) {
+		rc = smtp_wbuf_flush(&w);
+	}
+	if (rc != 0 && !w.failed) {
+		/* the message could not be read: part of it is out, so the transaction cannot end cleanly */
+		smtp_result_set_error(s->res, SMTP_STAGE_DATA, 0, NULL, NULL, "SMTP DATA failed: %s", err);
+		log_note(s, "%s", s->res->error ? s->res->error : "failure");
+		close_conn(s, SMTP_S_BROKEN);
+	}
+	smtp_wbuf_free(&w);
 	if (rc != 0 || read_reply(s, SMTP_STAGE_DATA, "DATA (end of message)") != 0) {
 		return -1;
 	}
@@ -1140,11 +1161,11 @@ static int check_message(smtp_session *s, const smtp_message *msg)
 		                      s->host);
 		return -1;
 	}
-	if (s->cap_size && (unsigned long long)msg->data.len > s->cap_size) {
+	if (s->cap_size && (unsigned long long)msg->size > s->cap_size) {
 		smtp_result_set_error(s->res, SMTP_STAGE_MAIL, 0, NULL, NULL,
 		                      "SMTP MAIL FROM not sent: the message (%zu bytes) is larger than the server %s "
 		                      "accepts (SIZE %llu)",
-		                      msg->data.len, s->host, s->cap_size);
+		                      msg->size, s->host, s->cap_size);
 		return -1;
 	}
 	return 0;

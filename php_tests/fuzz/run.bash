@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer harnesses of ext/core (address lists, SMTP replies, message preparation)
+# Builds the libFuzzer harnesses of ext/core (address lists, SMTP replies, message preparation, the
+# message on the wire)
 # with clang -fsanitize=fuzzer,address,undefined and runs each for FUZZ_SECONDS seconds
 # (default 20), starting from the seed corpus in corpus/<name>/ (copied: the seeds stay as they are).
 # Exits non-zero when a harness fails to build or finds a crash, a leak, undefined behaviour or a
@@ -55,6 +56,7 @@ run_harness() {
 fuzz_passed=0; fuzz_failed=0
 run_harness address 4096 "buf strlist address"
 run_harness reply 70000 "buf strlist reply"
-run_harness message 32768 "buf strlist address message" -lcrypto
+run_harness message 32768 "buf strlist address body wbuf data message" -lcrypto
+run_harness data 70000 "buf body wbuf data bdat"
 echo "fuzz: $fuzz_passed passed, $fuzz_failed failed"
 exit $status

@@ -457,17 +457,18 @@ static void test_session_send_over_tls(void)
 	smtp_message_init(&m);
 	m.sender = smtp_strdup("a@example.org");
 	smtp_strlist_add(&m.rcpts, "b@example.org", 13);
-	smtp_buf_puts(&m.data, "Subject: big over TLS\r\n\r\n");
-	for (i = 0; m.data.len < 3 * 1024 * 1024; i++) {
+	smtp_buf_puts(&m.headers, "Subject: big over TLS\r\n\r\n");
+	for (i = 0; m.headers.len < 3 * 1024 * 1024; i++) {
 		if (i % 40 == 0) {
 			snprintf(line, sizeof(line), ".%zu\r\n", i);
 			dots++;
 		} else {
 			snprintf(line, sizeof(line), "line %zu: the quick brown fox jumps over the lazy dog\r\n", i);
 		}
-		smtp_buf_puts(&m.data, line);
+		smtp_buf_puts(&m.headers, line);
 	}
-	snprintf(wire_len, sizeof(wire_len), "%zu", m.data.len + dots + 3);
+	m.size = m.headers.len;
+	snprintf(wire_len, sizeof(wire_len), "%zu", m.size + dots + 3);
 	CHECK(fake_start_ex(&f, AF_INET, script, C.srv_pem, C.srv_key) == 0);
 	cfg_init(&cfg, "localhost", f.port);
 	smtp_result_init(&r);
