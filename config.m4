@@ -17,11 +17,12 @@ if test "$PHP_SMTP" != "no"; then
   fi
   dnl ext/core in layers, lowest first; a file includes headers of its own layer or a lower one
   dnl (php_tests/unit/run.sh checks it against these lists, docs/architecture.md explains them)
+  dnl header-only: event.h FORMATS
   SMTP_SUPPORT="buf.c strlist.c base64.c clock.c body.c wbuf.c"
-  SMTP_FORMATS="error.c address.c reply.c message.c sendmail_args.c settings.c result.c"
-  SMTP_WIRE="net.c tls.c transport.c data.c bdat.c"
-  SMTP_PROTOCOL="sasl.c session.c"
-  SMTP_DELIVERY=""
+  SMTP_FORMATS="error.c address.c reply.c ehlo.c message.c sendmail_args.c settings.c hint.c"
+  SMTP_WIRE="net.c tls.c chat.c data.c bdat.c"
+  SMTP_PROTOCOL="sasl.c auth.c session.c transaction.c"
+  SMTP_DELIVERY="route.c submit.c result.c"
   SMTP_CORE=""
   for f in $SMTP_SUPPORT $SMTP_FORMATS $SMTP_WIRE $SMTP_PROTOCOL $SMTP_DELIVERY; do
     SMTP_CORE="$SMTP_CORE ext/core/$f"

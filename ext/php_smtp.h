@@ -12,6 +12,9 @@ extern zend_module_entry smtp_module_entry;
 ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	SMTP_SETTINGS_GLOBALS   /* one per row of smtp_settings.h: SMTP_G(host), SMTP_G(port) ... */
 	zval last_error;        /* array of the last failed or partly failed mail(), or IS_NULL */
+	/* process-lifetime state (per thread under ZTS), made in GINIT and freed in GSHUTDOWN: */
+	struct smtp_tls_cache *tls_cache;  /* TLS contexts by (verify_peer, cafile), built once */
+	smtp_local_name local_name;        /* this machine's EHLO name, looked up at the first submission */
 ZEND_END_MODULE_GLOBALS(smtp)
 
 ZEND_EXTERN_MODULE_GLOBALS(smtp)

@@ -11,6 +11,7 @@
 #include "smtp_mail.h"
 #include "smtp_array.h"
 #include "smtp_arginfo.h"
+#include "core/tls.h"
 
 #include <openssl/opensslv.h>
 
@@ -23,6 +24,16 @@ static PHP_GINIT_FUNCTION(smtp)
 #endif
 	memset(smtp_globals, 0, sizeof(*smtp_globals));
 	ZVAL_NULL(&smtp_globals->last_error);
+	/* TLS contexts live as long as the process (the thread under ZTS), like ext/curl's persistent
+	 * share handles: the CA store is loaded once, not for every mail(). NULL when out of memory:
+	 * each call then makes its own. */
+	smtp_globals->tls_cache = smtp_tls_cache_new();
+}
+
+static PHP_GSHUTDOWN_FUNCTION(smtp)
+{
+	smtp_tls_cache_free(smtp_globals->tls_cache);
+	smtp_globals->tls_cache = NULL;
 }
 
 static PHP_MINIT_FUNCTION(smtp)
@@ -90,7 +101,7 @@ zend_module_entry smtp_module_entry = {
 	PHP_SMTP_VERSION,
 	PHP_MODULE_GLOBALS(smtp),
 	PHP_GINIT(smtp),
-	NULL,
+	PHP_GSHUTDOWN(smtp),
 	NULL,
 	STANDARD_MODULE_PROPERTIES_EX
 };

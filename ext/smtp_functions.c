@@ -13,7 +13,7 @@
 #include "smtp_settings.h"
 #include "smtp_array.h"
 #include "core/message.h"
-#include "core/session.h"
+#include "core/submit.h"
 #include "core/address.h"
 
 typedef struct {
@@ -158,7 +158,8 @@ static zend_result smtp_call_options_load(smtp_call_options *o, HashTable *optio
 /* Fills res with a failure that happened before any connection. */
 static void smtp_fail_before(smtp_result *res, smtp_stage stage, const char *sentence, const smtp_config *cfg)
 {
-	smtp_result_set_error(res, stage, 0, NULL, NULL, "%s", sentence);
+	smtp_result_set_error(res, stage, stage == SMTP_STAGE_CONNECT || stage == SMTP_STAGE_AUTH ? SMTP_CAUSE_CONFIG
+		: SMTP_CAUSE_INPUT, "%s", sentence);
 	if (cfg && cfg->hosts) {
 		smtp_copy_str(res->host, sizeof(res->host), cfg->hosts);
 	}

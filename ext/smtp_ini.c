@@ -218,6 +218,9 @@ void smtp_ini_config_base(smtp_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	SMTP_SETTINGS(SMTP_INI_CONFIG)
 	cfg->password = "";   /* smtp_ini_config_secret() resolves it */
+	/* what this process keeps for every call (module globals, made in GINIT) */
+	cfg->tls_cache = SMTP_G(tls_cache);
+	cfg->local_name = &SMTP_G(local_name);
 }
 
 zend_result smtp_ini_config_secret(smtp_config *cfg, const char *password_value, char **secret,

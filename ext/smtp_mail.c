@@ -20,7 +20,7 @@
 #include "smtp_mail.h"
 #include "smtp_array.h"
 #include "core/message.h"
-#include "core/session.h"
+#include "core/submit.h"
 #include "core/sendmail_args.h"
 #include "core/buf.h"
 
@@ -132,11 +132,11 @@ static void smtp_mail_remember(const smtp_result *res)
 }
 
 /* Records a failure that happened before any connection (bad parameters, bad headers). */
-static void smtp_mail_fail_early(smtp_stage stage, const char *sentence)
+static void smtp_mail_fail_early(smtp_stage stage, smtp_cause cause, const char *sentence)
 {
 	smtp_result res;
 	smtp_result_init(&res);
-	smtp_result_set_error(&res, stage, 0, NULL, NULL, "%s", sentence);
+	smtp_result_set_error(&res, stage, cause, "%s", sentence);
 	smtp_mail_remember(&res);
 	smtp_result_free(&res);
 	php_error_docref(NULL, E_WARNING, "%s", sentence);
@@ -197,7 +197,7 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 
 	/* Envelope sender: -f, then smtp.from, then sendmail_from, then the From: header. */
 	if (smtp_sendmail_args_sender(extra_cmd, &sender_arg, err, sizeof(err)) != 0) {
-		smtp_mail_fail_early(SMTP_STAGE_MAIL, err);
+		smtp_mail_fail_early(SMTP_STAGE_MAIL, SMTP_CAUSE_INPUT, err);
 		goto out;
 	}
 	if (sender_arg) {
@@ -243,13 +243,13 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 	smtp_message_init(&msg);
 	if (smtp_message_prepare(&in, &msg, err, sizeof(err)) != 0) {
 		smtp_message_free(&msg);
-		smtp_mail_fail_early(SMTP_STAGE_MAIL, err);
+		smtp_mail_fail_early(SMTP_STAGE_MAIL, SMTP_CAUSE_INPUT, err);
 		goto out;
 	}
 
 	if (smtp_ini_config(&cfg, &secret, err, sizeof(err)) != SUCCESS) {
 		smtp_message_free(&msg);
-		smtp_mail_fail_early(SMTP_STAGE_AUTH, err);
+		smtp_mail_fail_early(SMTP_STAGE_AUTH, SMTP_CAUSE_CONFIG, err);
 		goto out;
 	}
 

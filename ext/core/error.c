@@ -23,6 +23,8 @@ static const struct {
     {SMTP_CAUSE_NOMEM, "nomem", SMTP_ERR_LOCAL},
     {SMTP_CAUSE_INPUT, "input", SMTP_ERR_LOCAL},
     {SMTP_CAUSE_RESOLVE, "resolve", SMTP_ERR_NET},
+    {SMTP_CAUSE_DNS_TIMEOUT, "dns_timeout", SMTP_ERR_NET},
+    {SMTP_CAUSE_DNS_FAILURE, "dns_failure", SMTP_ERR_NET},
     {SMTP_CAUSE_REFUSED, "refused", SMTP_ERR_NET},
     {SMTP_CAUSE_UNREACHABLE, "unreachable", SMTP_ERR_NET},
     {SMTP_CAUSE_TIMEOUT, "timeout", SMTP_ERR_NET},
@@ -112,6 +114,8 @@ int smtp_err_is_transient(const smtp_err *e)
 		return 0;
 	}
 	switch (e->cause) {
+	case SMTP_CAUSE_DNS_TIMEOUT:
+	case SMTP_CAUSE_DNS_FAILURE:
 	case SMTP_CAUSE_REFUSED:
 	case SMTP_CAUSE_UNREACHABLE:
 	case SMTP_CAUSE_TIMEOUT:

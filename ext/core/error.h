@@ -33,7 +33,9 @@ typedef enum {
 	SMTP_CAUSE_CONFIG,            /* a setting is invalid (smtp.host, smtp.helo ...) */
 	SMTP_CAUSE_NOMEM,             /* out of memory */
 	SMTP_CAUSE_INPUT,             /* the message or an address cannot be sent as given */
-	SMTP_CAUSE_RESOLVE,           /* the name does not exist or has no address (an unanswered lookup: TIMEOUT) */
+	SMTP_CAUSE_RESOLVE,           /* the name does not exist or has no address */
+	SMTP_CAUSE_DNS_TIMEOUT,       /* the DNS server did not answer before the deadline */
+	SMTP_CAUSE_DNS_FAILURE,       /* the DNS server could not be reached or failed (SERVFAIL, REFUSED) */
 	SMTP_CAUSE_REFUSED,           /* connection refused */
 	SMTP_CAUSE_UNREACHABLE,       /* network or host unreachable, no route */
 	SMTP_CAUSE_TIMEOUT,           /* the deadline passed */
@@ -80,7 +82,7 @@ void smtp_err_set(smtp_err *e, smtp_stage stage, smtp_err_class cls, smtp_cause 
 smtp_err_class smtp_cause_class(smtp_cause c);
 
 /* Worth another try later: a 4xx reply (421 included), a timeout, a reset or closed connection,
- * a refused or unreachable host, a resolver that did not answer (TIMEOUT). Not: 5xx, a name that does
+ * a refused or unreachable host, a DNS server that did not answer or failed. Not: 5xx, a name that does
  * not exist, certificates, policy, local errors. */
 int smtp_err_is_transient(const smtp_err *e);
 

@@ -11,6 +11,8 @@
  * it matters on Windows only. Each lookup has its own channel (resolv.conf and /etc/hosts are read
  * for it), destroyed before the call returns: nothing outlives a request. */
 #include "net.h"
+
+#include "settings.h"
 #include "buf.h"
 
 #include <arpa/inet.h>
@@ -390,7 +392,7 @@ static smtp_io_status ares_lookup(const char *name, int flags, int64_t deadline,
 		ares_destroy(ch); /* the callback runs with ARES_EDESTRUCTION */
 		ares_freeaddrinfo(l.res);
 		smtp_fmt_secs(smtp_now_ms() - t0, secs, sizeof(secs));
-		smtp_io_seterr(e, SMTP_CAUSE_TIMEOUT, "cannot resolve %s: the DNS server did not answer within %s s", name,
+		smtp_io_seterr(e, SMTP_CAUSE_DNS_TIMEOUT, "cannot resolve %s: the DNS server did not answer within %s s", name,
 		               secs);
 		return SMTP_IO_TIMEOUT;
 	}
@@ -407,7 +409,7 @@ static smtp_io_status ares_lookup(const char *name, int flags, int64_t deadline,
 	case ARES_ETIMEOUT:
 		ares_freeaddrinfo(l.res);
 		smtp_fmt_secs(smtp_now_ms() - t0, secs, sizeof(secs));
-		smtp_io_seterr(e, SMTP_CAUSE_TIMEOUT, "cannot resolve %s: the DNS server did not answer within %s s", name,
+		smtp_io_seterr(e, SMTP_CAUSE_DNS_TIMEOUT, "cannot resolve %s: the DNS server did not answer within %s s", name,
 		               secs);
 		return SMTP_IO_TIMEOUT;
 	case ARES_ENOMEM:
@@ -415,8 +417,10 @@ static smtp_io_status ares_lookup(const char *name, int flags, int64_t deadline,
 		smtp_io_seterr(e, SMTP_CAUSE_NOMEM, "cannot resolve %s: out of memory", name);
 		return SMTP_IO_ERROR;
 	case ARES_ECONNREFUSED: /* "Could not contact DNS servers": the resolver is unreachable */
+	case ARES_ESERVFAIL:    /* the DNS server failed: usually for a while */
+	case ARES_EREFUSED:
 		ares_freeaddrinfo(l.res);
-		smtp_io_seterr(e, SMTP_CAUSE_UNREACHABLE, "cannot resolve %s: %s", name, ares_strerror(l.status));
+		smtp_io_seterr(e, SMTP_CAUSE_DNS_FAILURE, "cannot resolve %s: %s", name, ares_strerror(l.status));
 		return SMTP_IO_RESOLVE;
 	default:
 		ares_freeaddrinfo(l.res);
@@ -473,36 +477,6 @@ static smtp_io_status resolve(const char *host, int port, int64_t deadline, addr
 	return SMTP_IO_OK;
 }
 
-/* A host name as DNS allows it (letters, digits, inner hyphens; labels of 1..63; at most 253). */
-static int valid_domain(const char *d)
-{
-	size_t len = strlen(d), label = 0, i;
-
-	if (len == 0 || len > NET_MAX_NAME) {
-		return 0;
-	}
-	for (i = 0; i < len; i++) {
-		char ch = d[i];
-		if (ch == '.') {
-			if (label == 0 || d[i - 1] == '-') {
-				return 0;
-			}
-			label = 0;
-			continue;
-		}
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-')) {
-			return 0;
-		}
-		if (ch == '-' && label == 0) {
-			return 0;
-		}
-		if (++label > 63) {
-			return 0;
-		}
-	}
-	return label > 0 && d[len - 1] != '-';
-}
-
 int smtp_local_fqdn(int64_t deadline, char *out, size_t outlen)
 {
 	char name[256];
@@ -517,12 +491,12 @@ int smtp_local_fqdn(int64_t deadline, char *out, size_t outlen)
 		return -1;
 	}
 	name[sizeof(name) - 1] = '\0';
-	if (!valid_domain(name)) {
+	if (!smtp_domain_valid(name)) {
 		return -1;
 	}
 	if (ares_lookup(name, ARES_AI_CANONNAME, deadline, &res, &e) == SMTP_IO_OK) {
 		const char *canon = res->name;
-		if (canon && strchr(canon, '.') && valid_domain(canon) && strlen(canon) < outlen) {
+		if (canon && strchr(canon, '.') && smtp_domain_valid(canon) && strlen(canon) < outlen) {
 			smtp_copy_str(out, outlen, canon);
 			ares_freeaddrinfo(res);
 			return 0;

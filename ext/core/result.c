@@ -1,5 +1,6 @@
 /* The outcome of one submission or check. Pure C. */
 #include "result.h"
+#include "hint.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@ void smtp_result_init(smtp_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->stage = SMTP_STAGE_CONNECT;
+	smtp_err_clear(&r->err);
 	smtp_strlist_init(&r->capabilities);
 	/* The limit is enforced by smtp_result_log (it needs room for the truncation line). */
 	smtp_buf_init(&r->transcript, 0);
@@ -47,417 +49,269 @@ static void copy_enhanced(char dst[16], const char *src)
 	dst[n] = '\0';
 }
 
-/* Case-insensitive substring search (bounded by the strings themselves). */
-static int contains_ci(const char *hay, const char *needle)
+/* ---- failures ----------------------------------------------------------------------------- */
+
+static void set_hint(smtp_result *r)
 {
-	size_t n;
+	char hint[1024];
+	smtp_hint_facts f;
 
-	if (!hay || !needle) {
-		return 0;
-	}
-	n = strlen(needle);
-	for (; *hay; hay++) {
-		if (strncasecmp(hay, needle, n) == 0) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* ---- hints ------------------------------------------------------------------------------------
- * What to do, for the failures users meet most often. Each hint names the setting to change.
- * The table looks at the reply (code, enhanced code, text), the error sentence the session wrote
- * (its own wording: "does not offer STARTTLS", "Connection refused" ...), and what the result
- * already holds (host, port, TLS, capabilities, AUTH mechanism) plus r->facts. */
-
-#define HINT_MAX 1024
-
-static int has_capability(const smtp_result *r, const char *kw)
-{
-	size_t i, n = strlen(kw);
-
-	for (i = 0; i < r->capabilities.count; i++) {
-		const char *c = r->capabilities.items[i];
-		if (strncasecmp(c, kw, n) == 0 && (c[n] == '\0' || c[n] == ' ' || c[n] == '=')) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int is_google(const char *text)
-{
-	return contains_ci(text, "gsmtp") || contains_ci(text, "google") || contains_ci(text, "BadCredentials")
-	       || contains_ci(text, "Username and Password not accepted")
-	       || contains_ci(text, "Application-specific password");
-}
-
-static const char XOAUTH2_WAY[] = "OAuth (smtp.auth=xoauth2, with an access token as smtp.password)";
-
-/* Authentication refused or impossible. */
-static int hint_auth_reply(const smtp_result *r, const char *text, char *h, size_t hl)
-{
-	int code = r->code;
-	const char *enh = r->enhanced;
-
-	/* Google: 534-5.7.9 Application-specific password required (the account has 2-Step Verification). */
-	if (code == 534 && (contains_ci(text, "application-specific") || is_google(text))) {
-		snprintf(h, hl,
-		         "Google requires an app password for this account (2-Step Verification is on): create one "
-		         "under Google Account > Security > 2-Step Verification > App passwords and use it as "
-		         "smtp.password, with the full Gmail address as smtp.username.");
-		return 1;
-	}
-	/* Microsoft 365. */
-	if (strcmp(enh, "5.7.30") == 0 || contains_ci(text, "Basic authentication is not supported")) {
-		snprintf(h, hl,
-		         "Microsoft 365 no longer accepts a password (basic authentication) for SMTP submission "
-		         "from this mailbox: use %s, or have an administrator enable Authenticated SMTP for the mailbox "
-		         "if the organisation still allows it.",
-		         XOAUTH2_WAY);
-		return 1;
-	}
-	if (strcmp(enh, "5.7.139") == 0 || contains_ci(text, "SmtpClientAuthentication")
-	    || contains_ci(text, "basic authentication is disabled")) {
-		if (contains_ci(text, "disabled for the Mailbox")) {
-			snprintf(h, hl,
-			         "Microsoft 365 has SMTP AUTH turned off for this mailbox: an administrator turns on "
-			         "Authenticated SMTP in the Microsoft 365 admin center (Users > Active users > the user > Mail > "
-			         "Manage email apps), or use %s.",
-			         XOAUTH2_WAY);
-		} else if (contains_ci(text, "disabled for the Tenant")) {
-			snprintf(h, hl,
-			         "Microsoft 365 has SMTP AUTH turned off for the whole organisation: an administrator "
-			         "clears \"Turn off SMTP AUTH protocol for your organization\" in the Exchange admin center "
-			         "(Settings > Mail flow) and turns on Authenticated SMTP for the mailbox, or use %s.",
-			         XOAUTH2_WAY);
-		} else if (contains_ci(text, "security defaults") || contains_ci(text, "did not meet the criteria")
-		           || contains_ci(text, "conditional access")) {
-			snprintf(h, hl,
-			         "Microsoft 365 blocks password sign-in for SMTP on this account (Security defaults, "
-			         "Conditional Access or multi-factor authentication): use %s, or have an administrator "
-			         "exempt this mailbox.",
-			         XOAUTH2_WAY);
-		} else {
-			snprintf(h, hl,
-			         "Microsoft 365 refused SMTP AUTH for this mailbox: SMTP AUTH is disabled for the mailbox "
-			         "or the organisation (an administrator turns on Authenticated SMTP in the Microsoft 365 admin "
-			         "center), or the account needs %s.",
-			         XOAUTH2_WAY);
-		}
-		return 1;
-	}
-	if (code == 535 || (code >= 500 && strcmp(enh, "5.7.8") == 0)) {
-		if (is_google(text)) {
-			snprintf(h, hl,
-			         "Gmail did not accept the user name or password: set smtp.username to the full Gmail "
-			         "address and smtp.password to an app password (turn on 2-Step Verification, then Google "
-			         "Account > Security > App passwords); the account's normal password does not work here.");
-		} else {
-			snprintf(h, hl,
-			         "The server refused the user name or password: check smtp.username (often the full "
-			         "e-mail address) and smtp.password; many providers require an app password or an API key "
-			         "instead of the account password.");
-		}
-		return 1;
-	}
-	/* RFC 4954: 534 5.7.9 Authentication mechanism is too weak; 538 5.7.11 encryption required. */
-	if (code == 534 || strcmp(enh, "5.7.9") == 0) {
-		snprintf(h, hl,
-		         "The server refuses the mechanism %s as too weak: set smtp.auth=auto (or another mechanism "
-		         "it offers) and use smtp.encryption=tls or ssl.",
-		         r->auth_mech[0] ? r->auth_mech : "chosen");
-		return 1;
-	}
-	if (code == 538 || strcmp(enh, "5.7.11") == 0) {
-		snprintf(h, hl,
-		         "The server accepts this login only over an encrypted connection: set "
-		         "smtp.encryption=tls (port 587) or ssl (port 465).");
-		return 1;
-	}
-	if (code >= 400 && code < 500) {
-		snprintf(h, hl,
-		         "The server could not check the credentials just now (a temporary failure): try again "
-		         "later; if it lasts, the server's authentication service is down.");
-		return 1;
-	}
-	return 0;
-}
-
-static int hint_certificate(const smtp_result *r, const char *sentence, char *h, size_t hl)
-{
-	static const char off[] = "smtp.verify_peer=0 turns the check off, for testing only: anyone on the way "
-	                          "could then read the password.";
-
-	if (contains_ci(sentence, "(smtp.cafile)")) {
-		snprintf(h, hl,
-		         "smtp.cafile must name a readable PEM file of CA certificates: fix the path, or leave "
-		         "smtp.cafile empty to use the system's CA store.");
-	} else if (contains_ci(sentence, "certificate is self-signed")) {
-		snprintf(h, hl,
-		         "The server's certificate is self-signed, so nothing vouches for it: if this server is "
-		         "yours, give it a certificate from a public CA, or set smtp.cafile to the file of the "
-		         "certificate (PEM) you trust. %s",
-		         off);
-	} else if (contains_ci(sentence, "unknown certificate authority")) {
-		snprintf(h, hl,
-		         "The server's certificate was issued by a CA this machine does not trust: set smtp.cafile "
-		         "to that CA's certificate (PEM) for a private CA, or update the system's CA bundle "
-		         "(ca-certificates). %s",
-		         off);
-	} else if (contains_ci(sentence, "not valid for the name")) {
-		snprintf(h, hl,
-		         "The certificate is valid, but not for the name in smtp.host (%s): set smtp.host to a "
-		         "name the certificate lists - usually the provider's documented SMTP host name, not an IP "
-		         "address or an alias of your own.",
-		         r->host);
-	} else if (contains_ci(sentence, "certificate has expired") || contains_ci(sentence, "not valid yet")) {
-		snprintf(h, hl,
-		         "The server's certificate is outside its validity dates: the server's administrator must "
-		         "renew it, or this machine's clock is wrong (check the date and time).");
-	} else if (contains_ci(sentence, "certificate")) {
-		snprintf(h, hl,
-		         "The server's certificate could not be verified: fix the certificate on the server, or "
-		         "set smtp.cafile to the CA certificate that signed it. %s",
-		         off);
-	} else {
-		return 0;
-	}
-	return 1;
-}
-
-static void hint_for(smtp_result *r, const char *text, const char *sentence, char *h, size_t hl)
-{
-	int code = r->code;
-	const char *enh = r->enhanced;
-	h[0] = '\0';
-	if (!sentence) {
-		sentence = "";
-	}
-	if (code == 421) {
-		snprintf(h, hl,
-		         "The server is closing the connection (it is overloaded or shutting down, or this client "
-		         "reached a limit on connections or messages): try again later.");
+	if (r->hint) {
 		return;
 	}
-	switch (r->stage) {
-	case SMTP_STAGE_CONNECT:
-		if (contains_ci(sentence, "resolve")) {
-			snprintf(h, hl,
-			         "The name %s cannot be resolved: check the spelling of smtp.host and that this "
-			         "machine's DNS works.",
-			         r->host);
-		} else if (contains_ci(sentence, "refused")) {
-			snprintf(h, hl,
-			         "Nothing accepts connections at %s port %d: check smtp.host and smtp.port (submission "
-			         "is 587 with smtp.encryption=tls, or 465 with ssl); if they are right, the server is down or "
-			         "a firewall rejects the port - try 587, 465 or 2525.",
-			         r->host, r->port);
-		} else if (contains_ci(sentence, "timed out") || contains_ci(sentence, "unreachable")
-		           || contains_ci(sentence, "no route")) {
-			snprintf(h, hl,
-			         "%s did not answer on port %d: the host or a firewall on the way (often the hosting "
-			         "provider, which blocks outgoing mail ports such as 25) drops the connection - try port 587 "
-			         "(smtp.encryption=tls), 465 (smtp.encryption=ssl) or 2525, or ask the hosting provider to "
-			         "open the port.",
-			         r->host, r->port);
-		}
-		return;
-	case SMTP_STAGE_GREETING:
-		if (code == 0 && (r->facts & SMTP_FACT_SILENT) && !(r->facts & SMTP_FACT_IMPLICIT_TLS)) {
-			if (r->port == 465) {
-				snprintf(h, hl,
-				         "Port 465 expects TLS from the first byte (implicit TLS), so the server waited "
-				         "silently: set smtp.encryption=ssl (or auto) for port 465, or set smtp.port=587 to keep "
-				         "smtp.encryption=tls.");
-			} else {
-				snprintf(h, hl,
-				         "The server on port %d sent no greeting: if this port expects implicit TLS (as 465 "
-				         "does), set smtp.encryption=ssl; otherwise the server is overloaded or not an SMTP "
-				         "server.",
-				         r->port);
-			}
-		} else if (code == 554 || code == 550) {
-			snprintf(h, hl,
-			         "The server refuses connections from this machine (its address may be on a block "
-			         "list, or not allowed to submit mail): ask the server's administrator, or use your "
-			         "provider's submission server.");
-		}
-		return;
-	case SMTP_STAGE_TLS:
-		if (code == 0 && (r->facts & SMTP_FACT_IMPLICIT_TLS) && !r->tls_active
-		    && (contains_ci(sentence, "wrong version number") || contains_ci(sentence, "packet length too long")
-		        || contains_ci(sentence, "record layer failure") || contains_ci(sentence, "unknown protocol")
-		        || contains_ci(sentence, "plain text before the TLS handshake"))) {
-			snprintf(h, hl,
-			         "The server on port %d speaks plain SMTP first (it expects STARTTLS), not implicit "
-			         "TLS: set smtp.encryption=tls to keep this port, or set smtp.port=465 to keep "
-			         "smtp.encryption=ssl.",
-			         r->port);
-			return;
-		}
-		if (contains_ci(sentence, "does not offer STARTTLS")) {
-			if (r->port == 465) {
-				snprintf(h, hl, "Port 465 expects implicit TLS: set smtp.encryption=ssl (or auto).");
-			} else {
-				snprintf(h, hl,
-				         "The server on port %d does not offer STARTTLS: use its submission port with TLS "
-				         "(smtp.port=587 with smtp.encryption=tls, or smtp.port=465 with ssl); if it should offer "
-				         "STARTTLS, a firewall or antivirus on the way may be removing it. smtp.encryption=none "
-				         "sends without encryption - only on a trusted network.",
-				         r->port);
-			}
-			return;
-		}
-		if (hint_certificate(r, sentence, h, hl)) {
-			return;
-		}
-		if (code >= 400) {
-			snprintf(h, hl,
-			         "The server refused STARTTLS: it may be misconfigured or overloaded; try "
-			         "smtp.encryption=ssl on port 465.");
-		}
-		return;
-	case SMTP_STAGE_AUTH:
-		if (contains_ci(sentence, "does not offer authentication")) {
-			if (r->tls_active) {
-				snprintf(h, hl,
-				         "The server offers no AUTH on port %d even over TLS, so it is probably not a "
-				         "submission port: use the provider's submission port (587 with smtp.encryption=tls, or "
-				         "465 with ssl), or leave smtp.username empty if this server accepts mail from this "
-				         "machine without a login.",
-				         r->port);
-			} else if (has_capability(r, "STARTTLS")) {
-				snprintf(h, hl, "The server offers AUTH only after STARTTLS: set smtp.encryption=tls (or auto).");
-			} else {
-				snprintf(h, hl,
-				         "The server on port %d offers neither AUTH nor STARTTLS: use its submission port "
-				         "(587 with smtp.encryption=tls, or 465 with ssl), or leave smtp.username empty if it "
-				         "accepts mail without a login.",
-				         r->port);
-			}
-			return;
-		}
-		if (contains_ci(sentence, "allow_insecure_auth")) {
-			snprintf(h, hl,
-			         "Set smtp.encryption=tls (port 587) or ssl (port 465) so the password travels "
-			         "encrypted; smtp.allow_insecure_auth=1 only on a trusted network.");
-			return;
-		}
-		if (contains_ci(sentence, "offers no mechanism") || contains_ci(sentence, "(smtp.auth)")) {
-			snprintf(h, hl, "Set smtp.auth=auto, or to one of the mechanisms the server offers.");
-			return;
-		}
-		hint_auth_reply(r, text, h, hl);
-		return;
-	case SMTP_STAGE_MAIL:
-		if (strcmp(enh, "5.7.30") == 0 || strcmp(enh, "5.7.139") == 0) {
-			hint_auth_reply(r, text, h, hl); /* Microsoft refuses basic AUTH at MAIL FROM too */
-			return;
-		}
-		if (code == 530 || strcmp(enh, "5.7.0") == 0) {
-			if (contains_ci(text, "STARTTLS") || contains_ci(text, "TLS")) {
-				snprintf(h, hl, "The server accepts mail only over TLS: set smtp.encryption=tls (or auto).");
-				return;
-			}
-			if (!r->auth_mech[0]) {
-				snprintf(h, hl, "The server accepts mail only after a login: set smtp.username and smtp.password.");
-				return;
-			}
-		}
-		if (code == 552 || strcmp(enh, "5.3.4") == 0) {
-			snprintf(h, hl,
-			         "The message is larger than the server accepts: send a smaller message (fewer or "
-			         "smaller attachments).");
-			return;
-		}
-		if (code >= 500) {
-			snprintf(h, hl,
-			         "The server refused the sender address: set smtp.from (or mail()'s -f sender) to an "
-			         "address this account may send as - usually the login's own address or a verified alias, "
-			         "in a domain that exists.");
-		} else if (code >= 400) {
-			snprintf(h, hl,
-			         "The server refused the sender for now (a temporary failure, such as a rate limit or "
-			         "a DNS check of the sender's domain): try again later.");
-		}
-		return;
-	case SMTP_STAGE_RCPT:
-		if (code >= 500 && (contains_ci(text, "relay") || (code == 554 && strcmp(enh, "5.7.1") == 0))) {
-			if (!r->auth_mech[0]) {
-				snprintf(h, hl,
-				         "The server relays mail to other domains only for clients that log in: set "
-				         "smtp.username and smtp.password (on the submission port, 587 or 465), or ask the "
-				         "server's administrator to allow this machine's address.");
-			} else {
-				snprintf(h, hl,
-				         "The server does not let this account send to that recipient: check that smtp.from "
-				         "is an address of this account (a foreign sender is often refused as relaying) and that "
-				         "the account may send outside its own domain.");
-			}
-			return;
-		}
-		if (code >= 500) {
-			snprintf(h, hl,
-			         "The server refused the recipient%s: check the address for typos; other recipients "
-			         "of the same message are not affected.",
-			         (strcmp(enh, "5.1.1") == 0 || contains_ci(text, "unknown") || contains_ci(text, "does not exist"))
-			             ? " (the mailbox does not exist)"
-			             : "");
-		} else if (code >= 400) {
-			snprintf(h, hl,
-			         "The server refused the recipient for now (greylisting, a full mailbox or a rate "
-			         "limit): send the message again later.");
-		}
-		return;
-	case SMTP_STAGE_DATA:
-		if (code == 552 || strcmp(enh, "5.3.4") == 0) {
-			snprintf(h, hl,
-			         "The message is larger than the server accepts: send a smaller message (fewer or "
-			         "smaller attachments).");
-		} else if (code >= 500 && strncmp(enh, "5.7.", 4) == 0) {
-			snprintf(h, hl,
-			         "The server refused the message by policy (spam or content filter, or a sender this "
-			         "account may not use): check smtp.from and the content.");
-		}
-		return;
-	default:
-		return;
+	f.host = r->host;
+	f.port = r->port;
+	f.mode = r->mode;
+	f.credentials = r->credentials;
+	f.tls_active = r->tls_active;
+	f.starttls_offered = r->starttls_offered;
+	f.auth_mech = r->auth_mech;
+	smtp_hint(&r->err, r->message, &f, hint, sizeof(hint));
+	if (hint[0]) {
+		r->hint = smtp_strdup(hint);
 	}
 }
 
-void smtp_result_set_error(smtp_result *r, smtp_stage stage, int code, const char *enhanced, const char *server_text,
-                           const char *fmt, ...)
+static void record(smtp_result *r, const smtp_err *e, const char *server_text, const char *fmt, va_list ap)
 {
 	smtp_buf b;
-	va_list ap;
-	char hint[HINT_MAX];
 
 	if (r->error) {
 		return; /* the first failure is the one that explains the others */
 	}
 	r->ok = 0;
-	r->stage = stage;
-	r->code = code;
-	copy_enhanced(r->enhanced, enhanced);
+	r->err = *e;
+	r->stage = e->stage;
+	r->code = e->code;
+	copy_enhanced(r->enhanced, e->enhanced);
 	free(r->message);
 	r->message = server_text ? smtp_strdup(server_text) : NULL;
 
 	smtp_buf_init(&b, 4096);
-	va_start(ap, fmt);
 	if (smtp_buf_vprintf(&b, fmt, ap) != 0) {
 		smtp_buf_reset(&b);
 		smtp_buf_puts(&b, "SMTP error (the description did not fit)");
 	}
-	va_end(ap);
 	r->error = smtp_buf_detach(&b, NULL);
+	set_hint(r);
+}
 
-	if (!r->hint) {
-		hint_for(r, server_text, r->error, hint, sizeof(hint));
-		if (hint[0]) {
-			r->hint = smtp_strdup(hint);
+void smtp_result_fail(smtp_result *r, const smtp_err *e, const char *server_text, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(r, e, server_text, fmt, ap);
+	va_end(ap);
+}
+
+void smtp_result_set_error(smtp_result *r, smtp_stage stage, smtp_cause cause, const char *fmt, ...)
+{
+	smtp_err e;
+	va_list ap;
+
+	smtp_err_clear(&e);
+	smtp_err_set(&e, stage, smtp_cause_class(cause), cause, 0, NULL);
+	va_start(ap, fmt);
+	record(r, &e, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* Forgets what the previous host's attempt left (failover): the next host's story starts clean. */
+static void reset_attempt(smtp_result *r)
+{
+	free(r->error);
+	free(r->message);
+	free(r->hint);
+	free(r->tls_peer_subject);
+	r->error = r->message = r->hint = r->tls_peer_subject = NULL;
+	r->code = 0;
+	r->enhanced[0] = '\0';
+	r->address[0] = '\0';
+	r->tls_active = r->tls_verified = 0;
+	r->tls_protocol[0] = r->tls_cipher[0] = '\0';
+	r->auth_mech[0] = '\0';
+	r->starttls_offered = 0;
+	smtp_err_clear(&r->err);
+	smtp_strlist_free(&r->capabilities);
+	smtp_strlist_init(&r->capabilities);
+}
+
+/* Forgets the previous message's outcome on the same connection (the transcript goes on). */
+static void reset_message(smtp_result *r)
+{
+	size_t i;
+
+	free(r->error);
+	free(r->hint);
+	free(r->message);
+	r->error = r->hint = r->message = NULL;
+	r->code = 0;
+	r->enhanced[0] = '\0';
+	smtp_err_clear(&r->err);
+	for (i = 0; i < r->rcpt_count; i++) {
+		free(r->rcpts[i].address);
+		free(r->rcpts[i].message);
+	}
+	free(r->rcpts);
+	r->rcpts = NULL;
+	r->rcpt_count = 0;
+}
+
+/* The reply's text with its lines joined by a space (res->message, per recipient). */
+static char *reply_oneline(const smtp_reply *rep)
+{
+	char *t = smtp_reply_text(rep);
+	char *p;
+
+	if (t) {
+		for (p = t; *p; p++) {
+			if (*p == '\n') {
+				*p = ' ';
+			}
 		}
 	}
+	return t;
+}
+
+/* The raw bytes of a reply, one transcript line per line. */
+static void log_raw(smtp_result *r, const char *raw, size_t len)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < len; i++) {
+		if (raw[i] == '\n') {
+			smtp_result_log(r, 'S', raw + start, i - start);
+			start = i + 1;
+		}
+	}
+	if (start < len) {
+		smtp_result_log(r, 'S', raw + start, len - start);
+	}
+}
+
+static void on_event(void *ctx, const smtp_event *ev)
+{
+	smtp_result *r = ctx;
+	size_t i;
+
+	switch (ev->kind) {
+	case SMTP_EV_HOST:
+		reset_attempt(r);
+		smtp_copy_str(r->host, sizeof(r->host), ev->text);
+		r->port = ev->num;
+		r->mode = ev->mode;
+		r->credentials = ev->flag;
+		snprintf(r->encryption, sizeof(r->encryption), "none");
+		break;
+	case SMTP_EV_REUSE:
+		reset_message(r);
+		break;
+	case SMTP_EV_CONNECT:
+		smtp_copy_str(r->address, sizeof(r->address), ev->text);
+		break;
+	case SMTP_EV_TLS:
+		r->tls_active = 1;
+		smtp_copy_str(r->tls_protocol, sizeof(r->tls_protocol), ev->tls->protocol);
+		smtp_copy_str(r->tls_cipher, sizeof(r->tls_cipher), ev->tls->cipher);
+		r->tls_verified = ev->tls->verified;
+		free(r->tls_peer_subject);
+		r->tls_peer_subject = ev->tls->peer_subject ? smtp_strdup(ev->tls->peer_subject) : NULL;
+		break;
+	case SMTP_EV_ENCRYPTION:
+		smtp_copy_str(r->encryption, sizeof(r->encryption), ev->text);
+		break;
+	case SMTP_EV_CAPS:
+		smtp_strlist_free(&r->capabilities);
+		smtp_strlist_init(&r->capabilities);
+		r->starttls_offered = 0;
+		if (ev->reply) {
+			for (i = 1; i < ev->reply->lines.count; i++) {
+				const char *l = ev->reply->lines.items[i];
+				smtp_strlist_add(&r->capabilities, l, strlen(l));
+				if (strncasecmp(l, "STARTTLS", 8) == 0 && (l[8] == '\0' || l[8] == ' ')) {
+					r->starttls_offered = 1;
+				}
+			}
+		}
+		break;
+	case SMTP_EV_AUTH:
+		smtp_copy_str(r->auth_mech, sizeof(r->auth_mech), ev->text);
+		break;
+	case SMTP_EV_COMMAND:
+		smtp_result_log(r, 'C', ev->text, ev->len);
+		break;
+	case SMTP_EV_REPLY:
+		log_raw(r, ev->text, ev->len);
+		if (ev->flag) {
+			r->round_trips++;
+		}
+		break;
+	case SMTP_EV_NOTE:
+		smtp_result_log(r, '*', ev->text, ev->len);
+		break;
+	case SMTP_EV_RCPT: {
+		char *text = ev->reply ? reply_oneline(ev->reply) : NULL;
+		smtp_result_add_rcpt(r, ev->text, ev->reply ? ev->reply->code : 0, ev->reply ? ev->reply->enhanced : "", text);
+		free(text);
+		break;
+	}
+	case SMTP_EV_ERROR: {
+		char *text = ev->reply ? reply_oneline(ev->reply) : NULL;
+		smtp_result_fail(r, ev->err, text, "%s", ev->text ? ev->text : "SMTP failure");
+		free(text);
+		break;
+	}
+	case SMTP_EV_ALSO_FAILED:
+		if (r->error && ev->text && ev->text[0]) {
+			smtp_buf b;
+			smtp_buf_init(&b, 0);
+			if (smtp_buf_printf(&b, "%s (also failed: %s)", r->error, ev->text) == 0) {
+				free(r->error);
+				r->error = smtp_buf_detach(&b, NULL);
+			} else {
+				smtp_buf_free(&b);
+			}
+		}
+		break;
+	case SMTP_EV_TIMING:
+		switch (ev->num) {
+		case SMTP_TIMING_CONNECT:
+			r->t_connect += ev->ms;
+			break;
+		case SMTP_TIMING_TLS:
+			r->t_tls += ev->ms;
+			break;
+		case SMTP_TIMING_AUTH:
+			r->t_auth += ev->ms;
+			break;
+		case SMTP_TIMING_TOTAL:
+			r->t_total = ev->ms;
+			break;
+		default:
+			r->t_send += ev->ms;
+			break;
+		}
+		break;
+	case SMTP_EV_DONE: {
+		r->ok = 1;
+		r->stage = SMTP_STAGE_DONE;
+		smtp_err_clear(&r->err);
+		r->err.stage = SMTP_STAGE_DONE;
+		if (ev->reply) {
+			r->code = ev->reply->code;
+			copy_enhanced(r->enhanced, ev->reply->enhanced);
+			free(r->message);
+			r->message = reply_oneline(ev->reply);
+		}
+	} break;
+	}
+}
+
+void smtp_result_observer(smtp_result *r, smtp_observer *out)
+{
+	out->on_event = on_event;
+	out->ctx = r;
 }
 
 int smtp_result_add_rcpt(smtp_result *r, const char *address, int code, const char *enhanced, const char *text)

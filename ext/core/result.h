@@ -1,10 +1,11 @@
-/* The outcome of one submission or check, as the brief's result array describes it. Pure C. */
+/* The outcome of one submission or check, as docs/api.md describes the result array. Pure C. */
 #ifndef SMTP_CORE_RESULT_H
 #define SMTP_CORE_RESULT_H
 
 #include <stddef.h>
 #include "buf.h"
 #include "error.h"
+#include "event.h"
 #include "strlist.h"
 
 
@@ -48,28 +49,36 @@ typedef struct {
 
 	int round_trips; /* replies waited for (for tests and benchmarks) */
 
-	int facts; /* SMTP_FACT_* the session observed for the current host (for the hint) */
-} smtp_result;
+	smtp_err err; /* the typed error (stage, class, cause, code, enhanced) when !ok */
 
-/* What the session knows that neither the reply nor the sentence says; set before
- * smtp_result_set_error so that the hint can name the setting to change. */
-#define SMTP_FACT_IMPLICIT_TLS 1 /* this host is tried with implicit TLS (smtp.encryption=ssl, or auto on 465) */
-#define SMTP_FACT_STARTTLS     2 /* smtp.encryption=tls: STARTTLS is required */
-#define SMTP_FACT_CREDENTIALS  4 /* a user name is set: AUTH is required */
-#define SMTP_FACT_SILENT       8 /* the last wait timed out without one byte from the server */
+	/* what the hint needs to know of the attempt (from the events) */
+	smtp_encryption mode; /* the encryption mode tried for this host */
+	int credentials;      /* a user name was set */
+	int starttls_offered;
+} smtp_result;
 
 #define SMTP_TRANSCRIPT_LIMIT (64 * 1024)
 
 void smtp_result_init(smtp_result *r);
 void smtp_result_free(smtp_result *r);
-/* Records the failure: stage, the reply's code/enhanced/text (reply may be NULL) and the
- * error sentence (printf-style). Keeps the first failure's sentence if called again.
- * Sets r->hint for the known cases, from the reply, the sentence, r->facts and what r already
- * holds (host, port, tls_active, capabilities, auth_mech). */
-void smtp_result_set_error(smtp_result *r, smtp_stage stage, int code, const char *enhanced, const char *server_text,
-                           const char *fmt, ...)
+
+/* The result as a listener of a submission's events (event.h): it keeps the summary, the typed error
+ * with its hint, the per-recipient replies, the timings and the bounded transcript. */
+void smtp_result_observer(smtp_result *r, smtp_observer *out);
+
+/* Records a failure: the typed error, the server's text (or NULL) and one sentence (printf-style).
+ * Keeps the first failure if called again (the first explains the others). Sets r->hint from
+ * hint.c for the known cases. */
+void smtp_result_fail(smtp_result *r, const smtp_err *e, const char *server_text, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* The same for a failure of our own before anything was sent (bad settings or input): stage and
+ * cause, no reply. */
+void smtp_result_set_error(smtp_result *r, smtp_stage stage, smtp_cause cause, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
 #endif
     ;
 /* Adds a per-recipient entry. -1 on out of memory. */

@@ -35,11 +35,14 @@ static int offers(const char *offered, const char *mech)
 	return 0;
 }
 
-smtp_auth_mech smtp_sasl_choose(smtp_auth_mech wanted, const char *offered)
+smtp_auth_mech smtp_sasl_choose(smtp_auth_mech wanted, const char *offered, int protected_link)
 {
 	switch (wanted) {
 	case SMTP_AUTH_AUTO:
-		if (offers(offered, "CRAM-MD5")) {
+		/* Over TLS (or to loopback) the link protects the password: PLAIN with an initial response
+		 * takes one round trip, LOGIN three, CRAM-MD5 two. Only on a link without TLS (allowed by
+		 * smtp.allow_insecure_auth) does CRAM-MD5's challenge-response come first. */
+		if (!protected_link && offers(offered, "CRAM-MD5")) {
 			return SMTP_AUTH_CRAM_MD5;
 		}
 		if (offers(offered, "PLAIN")) {
@@ -47,6 +50,9 @@ smtp_auth_mech smtp_sasl_choose(smtp_auth_mech wanted, const char *offered)
 		}
 		if (offers(offered, "LOGIN")) {
 			return SMTP_AUTH_LOGIN;
+		}
+		if (offers(offered, "CRAM-MD5")) {
+			return SMTP_AUTH_CRAM_MD5;
 		}
 		return SMTP_AUTH_NONE; /* XOAUTH2 needs a token, never a password: only on request */
 	case SMTP_AUTH_PLAIN:

@@ -9,10 +9,12 @@
 #include "settings.h"
 
 /* Chooses the mechanism: `wanted` if not AUTO (returns it only if the server offers it, else
- * SMTP_AUTH_NONE), otherwise the strongest offered among CRAM-MD5 > PLAIN > LOGIN. `offered` is
- * the AUTH capability's parameter list ("PLAIN LOGIN XOAUTH2"). Returns SMTP_AUTH_NONE when
- * nothing usable is offered. */
-smtp_auth_mech smtp_sasl_choose(smtp_auth_mech wanted, const char *offered);
+ * SMTP_AUTH_NONE), otherwise among those offered: over a protected link (TLS, or loopback)
+ * PLAIN > LOGIN > CRAM-MD5 (PLAIN's initial response is one round trip); on a link without TLS
+ * CRAM-MD5 > PLAIN > LOGIN (the password does not cross in clear). `offered` is the AUTH
+ * capability's parameter list ("PLAIN LOGIN XOAUTH2"). SMTP_AUTH_NONE when nothing usable is
+ * offered; XOAUTH2 only when asked for. */
+smtp_auth_mech smtp_sasl_choose(smtp_auth_mech wanted, const char *offered, int protected_link);
 
 /* PLAIN initial response: base64("\0user\0pass"). */
 int smtp_sasl_plain(const char *user, const char *pass, smtp_buf *out);

@@ -1,16 +1,18 @@
-/* The SMTP client session: an explicit state machine over one connection.
- *   open:  connect (failover along the host list) -> greeting -> EHLO (HELO fallback) ->
- *          STARTTLS -> EHLO -> AUTH
- *   send:  MAIL FROM, RCPT TO..., DATA (pipelined when PIPELINING is offered), message
- *   (repeat send on the same open session: it is ready for a connection pool)
- *   quit:  QUIT
- * Pure C. Everything observed goes into the smtp_result given at creation. */
+/* One connection and its SMTP state: connect -> [implicit TLS] -> greeting -> EHLO (HELO fallback)
+ * -> [STARTTLS -> EHLO] -> [AUTH] => READY. A session belongs to whoever opened it (route.c) and
+ * keeps nothing of a request between calls: each call brings its deadline and its observer (event.h),
+ * and every failure is told to that observer as an SMTP_EV_ERROR with the typed error. The mail
+ * transaction on a READY session is transaction.c's. Pure C. */
 #ifndef SMTP_CORE_SESSION_H
 #define SMTP_CORE_SESSION_H
 
+#include <stdint.h>
+#include "chat.h"
+#include "ehlo.h"
+#include "error.h"
+#include "event.h"
 #include "settings.h"
-#include "message.h"
-#include "result.h"
+#include "tls.h"
 
 typedef struct smtp_session smtp_session;
 
@@ -20,27 +22,73 @@ typedef enum {
 	SMTP_S_BROKEN      /* connection unusable (I/O error, 421, protocol error) */
 } smtp_session_state;
 
-/* cfg and res must outlive the session; cfg strings are not copied. */
-smtp_session *smtp_session_new(const smtp_config *cfg, smtp_result *res);
+const char *smtp_session_state_name(smtp_session_state st); /* "closed", "ready", "broken" */
 
-/* Connects and prepares the session. Tries each host of cfg->hosts in order while the failure
- * is at connect, TLS or greeting; the deadline is now + cfg->timeout_ms for the whole attempt
- * (open + send). Returns 0 when READY, -1 on failure (res holds stage, reply and sentence). */
-int smtp_session_open(smtp_session *s);
+typedef struct {
+	smtp_tls_cache *tls;    /* where STARTTLS and implicit TLS get their context */
+	const char *helo;       /* the EHLO name; "" or NULL: our address literal */
+	int64_t greet_deadline; /* connect, TLS and greeting by then (failover's share) */
+} smtp_open_params;
 
-/* Sends one message on a READY session. Returns 0 when at least one recipient was accepted and
- * the final reply to the data was 2xx (res->rcpts holds every recipient's reply), -1 otherwise.
- * After a failure with the connection still sound the session issues RSET and stays READY. */
-int smtp_session_send(smtp_session *s, const smtp_message *msg);
+/* Opens a session to one host (cfg's port and encryption apply unless the entry has its own port).
+ * The secret in cfg is used for AUTH here and not kept. NULL on failure, with err set and the
+ * failure told to obs. */
+smtp_session *smtp_session_open(const smtp_config *cfg, const smtp_host_entry *host, const smtp_open_params *p,
+                                int64_t deadline, const smtp_observer *obs, smtp_err *err);
 
-/* Sends QUIT (best effort, bounded by the deadline) and closes. */
-void smtp_session_quit(smtp_session *s);
-smtp_session_state smtp_session_state_get(const smtp_session *s);
+/* RSET: ends a transaction (or checks the connection): 0 when READY after it, -1 (BROKEN). */
+int smtp_session_reset(smtp_session *s, int64_t deadline, const smtp_observer *obs);
+
+/* QUIT (best effort, bounded by the deadline, never an error) and close. The session stays to be
+ * freed. */
+void smtp_session_quit(smtp_session *s, int64_t deadline, const smtp_observer *obs);
+/* Closes without QUIT and frees. NULL is fine. */
 void smtp_session_free(smtp_session *s);
 
-/* One whole submission: new, open, send, quit, free. res->ok, res->stage ... filled in. */
-int smtp_submit(const smtp_config *cfg, const smtp_message *msg, smtp_result *res);
-/* A check: new, open, quit, free (connect, TLS, EHLO, AUTH; sends nothing). */
-int smtp_check_connection(const smtp_config *cfg, smtp_result *res);
+smtp_session_state smtp_session_state_get(const smtp_session *s);
+const smtp_caps *smtp_session_caps(const smtp_session *s);
+const char *smtp_session_host(const smtp_session *s);
+int smtp_session_port(const smtp_session *s);
+
+/* ---- for transaction.c: one call's scope, commands, replies and failures --------------------- */
+
+/* Every call on a session starts with begin (its deadline and observer) and ends with end. */
+void smtp_session_begin(smtp_session *s, int64_t deadline, const smtp_observer *obs);
+void smtp_session_end(smtp_session *s);
+smtp_chat *smtp_session_chat(smtp_session *s);
+/* Forgets the previous call's failure. */
+void smtp_session_clear_error(smtp_session *s);
+/* The last failure of this call (valid after a -1). */
+const smtp_err *smtp_session_error(const smtp_session *s);
+/* The last reply, "250 2.0.0 Ok" (bounded). */
+const char *smtp_session_reply_line(const smtp_session *s);
+
+/* Puts a command (written at the next read, or when the wire buffer is full); 0 or -1 (recorded). */
+int smtp_session_command(smtp_session *s, smtp_stage stage, const char *line, const char *what);
+/* Writes out what is buffered; 0 or -1 (recorded, BROKEN). */
+int smtp_session_flush(smtp_session *s, smtp_stage stage, const char *what);
+/* Reads one reply (a 421 is recorded and closes the session); 0 or -1. */
+int smtp_session_read(smtp_session *s, smtp_stage stage, const char *what);
+/* Records an I/O failure of the chat (ch->status, ch->err) and closes the connection (BROKEN). */
+void smtp_session_fail_io(smtp_session *s, smtp_stage stage, const char *what);
+/* Records a refusal: the last reply is the server's words. */
+void smtp_session_fail_reply(smtp_session *s, smtp_stage stage, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Records a failure of our own (no reply). */
+void smtp_session_fail(smtp_session *s, smtp_stage stage, smtp_cause cause, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Records a failure described in full (the reply may be one kept from earlier, or NULL). */
+void smtp_session_fail_err(smtp_session *s, const smtp_err *e, const smtp_reply *reply, const char *sentence);
+/* The connection cannot be used any more (closes it). */
+void smtp_session_break(smtp_session *s);
+/* One more message was handed to this connection. */
+void smtp_session_count_message(smtp_session *s);
+int smtp_session_messages(const smtp_session *s);
 
 #endif

@@ -3,6 +3,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 static int lower(int c)
 {
@@ -316,4 +319,56 @@ int smtp_host_list_parse(const char *hosts, smtp_host_entry *out, int max, char 
 		p = end + 1;
 	}
 	return count;
+}
+
+int smtp_domain_valid(const char *d)
+{
+	size_t len = strlen(d), label = 0, i;
+
+	if (len == 0 || len > 253) {
+		return 0;
+	}
+	for (i = 0; i < len; i++) {
+		char c = d[i];
+		if (c == '.') {
+			if (label == 0 || d[i - 1] == '-') {
+				return 0;
+			}
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+			return 0;
+		}
+		if (c == '-' && label == 0) {
+			return 0;
+		}
+		if (++label > 63) {
+			return 0;
+		}
+	}
+	return label > 0 && d[len - 1] != '-';
+}
+
+/* "[192.0.2.1]" or "[IPv6:2001:db8::1]" (RFC 5321 section 4.1.3) */
+static int valid_address_literal(const char *d)
+{
+	char inner[80];
+	unsigned char tmp[sizeof(struct in6_addr)];
+	size_t len = strlen(d);
+
+	if (len < 3 || len - 2 >= sizeof(inner) || d[0] != '[' || d[len - 1] != ']') {
+		return 0;
+	}
+	memcpy(inner, d + 1, len - 2);
+	inner[len - 2] = '\0';
+	if (strncasecmp(inner, "IPv6:", 5) == 0) {
+		return inet_pton(AF_INET6, inner + 5, tmp) == 1;
+	}
+	return inet_pton(AF_INET, inner, tmp) == 1;
+}
+
+int smtp_helo_valid(const char *name)
+{
+	return name && (smtp_domain_valid(name) || valid_address_literal(name));
 }

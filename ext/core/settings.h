@@ -32,9 +32,21 @@ typedef struct {
 	int verify_peer;
 	const char *cafile; /* "" or NULL: the system store */
 	int allow_insecure_auth;
+
+	/* Not settings but what the caller keeps for the whole process and lends to each call: */
+	struct smtp_tls_cache *tls_cache;   /* TLS contexts by (verify_peer, cafile); NULL: one for this call */
+	struct smtp_local_name *local_name; /* this machine's EHLO name, worked out once; NULL: each call */
 } smtp_config;
 
-/* Text <-> enum. Parsing accepts the brief's aliases (starttls, smtps, implicit) and is
+/* This machine's fully qualified name for EHLO (net.h smtp_local_fqdn), looked up at the first
+ * submission within its deadline and then kept: known = 1, name = "" when the machine has none (EHLO
+ * then sends the address literal of our end). */
+typedef struct smtp_local_name {
+	char name[256];
+	int known;
+} smtp_local_name;
+
+/* Text <-> enum. Parsing accepts the aliases (starttls, smtps, implicit) and is
  * case-insensitive; returns 0 and sets *out, or -1 for an unknown value. */
 int smtp_encryption_parse(const char *s, smtp_encryption *out);
 const char *smtp_encryption_name(smtp_encryption e); /* "auto","tls","ssl","none" */
@@ -50,5 +62,10 @@ typedef struct {
 /* Splits cfg->hosts. Returns the number of entries (<= max), or -1 with a sentence in err
  * for a malformed entry (empty, bad port, unclosed bracket, too long). */
 int smtp_host_list_parse(const char *hosts, smtp_host_entry *out, int max, char *err, size_t errlen);
+
+/* Is this a usable EHLO name: a domain name (letters, digits, hyphens, labels of at most 63 octets,
+ * at most 253 in all) or an address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]")? 1 or 0. */
+int smtp_helo_valid(const char *name);
+int smtp_domain_valid(const char *d);
 
 #endif

@@ -152,9 +152,9 @@ static void test_connect_causes(void)
 		smtp_io_status st = smtp_conn_open(&c, "no-such-host.invalid", 25, t0 + 3000, &E);
 		CHECK(st == SMTP_IO_RESOLVE || st == SMTP_IO_TIMEOUT);
 		if (st == SMTP_IO_RESOLVE) {
-			CHECK(E.cause == SMTP_CAUSE_RESOLVE || E.cause == SMTP_CAUSE_UNREACHABLE);
+			CHECK(E.cause == SMTP_CAUSE_RESOLVE || E.cause == SMTP_CAUSE_DNS_FAILURE);
 		} else {
-			CHECK(E.cause == SMTP_CAUSE_TIMEOUT);
+			CHECK(E.cause == SMTP_CAUSE_DNS_TIMEOUT);
 			CHECK(strstr(E.text, "the DNS server did not answer within") != NULL);
 		}
 	}

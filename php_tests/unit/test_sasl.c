@@ -186,26 +186,30 @@ static void test_xoauth2(void)
 
 static void test_choose(void)
 {
-	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "PLAIN LOGIN") == SMTP_AUTH_PLAIN);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "LOGIN PLAIN CRAM-MD5") == SMTP_AUTH_CRAM_MD5);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "LOGIN") == SMTP_AUTH_LOGIN);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "login plain") == SMTP_AUTH_PLAIN);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "XOAUTH2") == SMTP_AUTH_NONE);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "XOAUTH2 OAUTHBEARER LOGIN") == SMTP_AUTH_LOGIN);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "GSSAPI NTLM") == SMTP_AUTH_NONE);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "") == SMTP_AUTH_NONE);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, NULL) == SMTP_AUTH_NONE);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "PLAIN LOGIN", 1) == SMTP_AUTH_PLAIN);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "LOGIN PLAIN CRAM-MD5", 0) == SMTP_AUTH_CRAM_MD5);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "LOGIN PLAIN CRAM-MD5", 1) == SMTP_AUTH_PLAIN);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "LOGIN CRAM-MD5", 1) == SMTP_AUTH_LOGIN);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "CRAM-MD5", 1) == SMTP_AUTH_CRAM_MD5);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "LOGIN CRAM-MD5", 0) == SMTP_AUTH_CRAM_MD5);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "LOGIN", 1) == SMTP_AUTH_LOGIN);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "login plain", 1) == SMTP_AUTH_PLAIN);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "XOAUTH2", 1) == SMTP_AUTH_NONE);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "XOAUTH2 OAUTHBEARER LOGIN", 1) == SMTP_AUTH_LOGIN);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "GSSAPI NTLM", 1) == SMTP_AUTH_NONE);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "", 1) == SMTP_AUTH_NONE);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, NULL, 1) == SMTP_AUTH_NONE);
 	/* words, not substrings */
-	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "PLAINX XLOGIN CRAM-MD5X") == SMTP_AUTH_NONE);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_PLAIN, "PLAINTEXT") == SMTP_AUTH_NONE);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_AUTO, "PLAINX XLOGIN CRAM-MD5X", 1) == SMTP_AUTH_NONE);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_PLAIN, "PLAINTEXT", 1) == SMTP_AUTH_NONE);
 	/* an explicit choice is honoured only when offered */
-	CHECK(smtp_sasl_choose(SMTP_AUTH_LOGIN, "PLAIN LOGIN CRAM-MD5") == SMTP_AUTH_LOGIN);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_LOGIN, "PLAIN CRAM-MD5") == SMTP_AUTH_NONE);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_PLAIN, "LOGIN\tPLAIN") == SMTP_AUTH_PLAIN);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_CRAM_MD5, "cram-md5") == SMTP_AUTH_CRAM_MD5);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_XOAUTH2, "PLAIN XOAUTH2") == SMTP_AUTH_XOAUTH2);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_XOAUTH2, "PLAIN LOGIN") == SMTP_AUTH_NONE);
-	CHECK(smtp_sasl_choose(SMTP_AUTH_NONE, "PLAIN LOGIN") == SMTP_AUTH_NONE);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_LOGIN, "PLAIN LOGIN CRAM-MD5", 1) == SMTP_AUTH_LOGIN);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_LOGIN, "PLAIN CRAM-MD5", 1) == SMTP_AUTH_NONE);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_PLAIN, "LOGIN\tPLAIN", 1) == SMTP_AUTH_PLAIN);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_CRAM_MD5, "cram-md5", 1) == SMTP_AUTH_CRAM_MD5);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_XOAUTH2, "PLAIN XOAUTH2", 1) == SMTP_AUTH_XOAUTH2);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_XOAUTH2, "PLAIN LOGIN", 1) == SMTP_AUTH_NONE);
+	CHECK(smtp_sasl_choose(SMTP_AUTH_NONE, "PLAIN LOGIN", 1) == SMTP_AUTH_NONE);
 }
 
 static void run_tests(void)

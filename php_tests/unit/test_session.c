@@ -4,7 +4,9 @@
  * Children are bounded by alarm(); the client by its timeout. The server is fake_server.c. */
 #include "unit.h"
 #include "session.h"
-#include "transport.h"
+#include "route.h"
+#include "submit.h"
+#include "transaction.h"
 #include "sasl.h"
 #include "fake_server.h"
 
@@ -325,18 +327,25 @@ static void test_421_closes(void)
 	smtp_message m;
 	smtp_result r;
 	smtp_session *s;
+	smtp_observer obs;
+	smtp_tls_cache *tls = smtp_tls_cache_new();
+	smtp_err e;
 
 	CHECK(fake_start(&f, script) == 0);
 	cfg_init(&cfg, &f);
 	msg_init(&m, "a@example.org", "b@example.org", NULL, BODY);
 	smtp_result_init(&r);
-	s = smtp_session_new(&cfg, &r);
-	CHECK(smtp_session_open(s) == 0);
+	smtp_result_observer(&r, &obs);
+	s = smtp_route_open(&cfg, tls, "client.example.org", smtp_now_ms() + 5000, &obs, &e);
+	CHECK(s != NULL);
 	CHECK(smtp_session_state_get(s) == SMTP_S_READY);
-	CHECK(smtp_session_send(s, &m) == -1);
+	CHECK(smtp_transaction_send(s, &m, smtp_now_ms() + 5000, &obs, &e) == -1);
+	CHECK(e.stage == SMTP_STAGE_RCPT && e.cause == SMTP_CAUSE_SERVER_CLOSING && e.code == 421);
+	CHECK(smtp_err_is_transient(&e));
 	CHECK(smtp_session_state_get(s) == SMTP_S_BROKEN);
-	smtp_session_quit(s);          /* no QUIT on a dead session: the fake server expects EOF */
+	smtp_session_quit(s, smtp_now_ms() + 5000, &obs); /* no QUIT on a dead session: the fake server expects EOF */
 	smtp_session_free(s);
+	smtp_tls_cache_free(tls);
 	CHECK(fake_finish(&f));
 	CHECK(r.stage == SMTP_STAGE_RCPT);
 	CHECK(r.code == 421);
@@ -361,34 +370,48 @@ static void test_mail_refused_then_reuse(void)
 	fake f;
 	smtp_config cfg;
 	smtp_message m1, m2;
-	smtp_result r1;
+	smtp_result r1, r2;
 	smtp_session *s;
+	smtp_observer o1, o2;
+	smtp_tls_cache *tls = smtp_tls_cache_new();
+	smtp_err e;
 
 	msg_init(&m1, "bad@example.org", "b@example.org", NULL, BODY);
 	msg_init(&m2, "a@example.org", "b@example.org", NULL, BODY);
 	CHECK(fake_start(&f, script) == 0);
 	cfg_init(&cfg, &f);
 	smtp_result_init(&r1);
-	s = smtp_session_new(&cfg, &r1);
-	CHECK(smtp_session_open(s) == 0);
-	CHECK(smtp_session_send(s, &m1) == -1);
+	smtp_result_init(&r2);
+	smtp_result_observer(&r1, &o1);
+	smtp_result_observer(&r2, &o2);
+	s = smtp_route_open(&cfg, tls, "client.example.org", smtp_now_ms() + 5000, &o1, &e);
+	CHECK(s != NULL);
+	CHECK(smtp_transaction_send(s, &m1, smtp_now_ms() + 5000, &o1, &e) == -1);
 	CHECK(smtp_session_state_get(s) == SMTP_S_READY);
+	CHECK(e.stage == SMTP_STAGE_MAIL && e.cause == SMTP_CAUSE_REPLY && e.code == 553);
+	CHECK(!smtp_err_is_transient(&e));
 	CHECK(r1.stage == SMTP_STAGE_MAIL);
 	CHECK_STR(r1.error, "SMTP MAIL FROM <bad@example.org> refused: 553 5.7.1 <bad@example.org>: Sender address rejected: not owned by user");
 	CHECK(r1.rcpt_count == 0);
-	/* the next message goes out on the same connection; its outcome replaces the first one's */
-	CHECK(smtp_session_send(s, &m2) == 0);
-	CHECK(r1.ok == 1);
-	CHECK(r1.stage == SMTP_STAGE_DONE);
-	CHECK(r1.error == NULL);
-	CHECK(r1.rcpt_count == 1);
+	/* the next message goes out on the same connection, told to another listener: the session keeps
+	 * nothing of the previous call */
+	CHECK(smtp_transaction_send(s, &m2, smtp_now_ms() + 5000, &o2, &e) == 0);
+	CHECK(r2.error == NULL);
+	CHECK(r2.rcpt_count == 1);
+	CHECK(r1.rcpt_count == 0);
+	CHECK(strstr(r2.transcript.data, "MAIL FROM:<a@example.org>") != NULL);
+	CHECK(strstr(r1.transcript.data, "MAIL FROM:<a@example.org>") == NULL);
+	CHECK(smtp_session_messages(s) == 2);
 	CHECK(smtp_session_state_get(s) == SMTP_S_READY);
-	smtp_session_quit(s);
+	smtp_session_quit(s, smtp_now_ms() + 5000, &o2);
 	CHECK(smtp_session_state_get(s) == SMTP_S_CLOSED);
-	CHECK(smtp_session_send(s, &m2) == -1);   /* closed: refused, no crash */
+	CHECK(smtp_transaction_send(s, &m2, smtp_now_ms() + 5000, &o2, &e) == -1); /* closed: refused, no crash */
+	CHECK(e.cause == SMTP_CAUSE_NOT_OPEN);
 	smtp_session_free(s);
+	smtp_tls_cache_free(tls);
 	CHECK(fake_finish(&f));
 	smtp_result_free(&r1);
+	smtp_result_free(&r2);
 	smtp_message_free(&m1);
 	smtp_message_free(&m2);
 }
@@ -603,12 +626,40 @@ static void test_auth_cram_md5(void)
 	cfg_init(&cfg, &f);
 	cfg.username = "tim";
 	cfg.password = "tanstaaftanstaaf";
+	cfg.auth = SMTP_AUTH_CRAM_MD5; /* auto would take PLAIN on this protected (loopback) link */
 	smtp_result_init(&r);
 	CHECK(smtp_check_connection(&cfg, &r) == 0);
 	CHECK(fake_finish(&f));
 	CHECK_STR(r.auth_mech, "CRAM-MD5");
 	CHECK(!contains(&r.transcript, "dGltIGI5MTNh"));
 	CHECK(!contains(&r.transcript, "tanstaaf"));
+	smtp_result_free(&r);
+}
+
+/* smtp.auth=auto on a protected link (TLS, or loopback as here) with every mechanism offered:
+ * PLAIN with an initial response, one round trip. */
+static void test_auth_auto_plain_one_round_trip(void)
+{
+	static const step script[] = {
+		GREET, EHLO, SEND("250-fake.example\r\n250 AUTH CRAM-MD5 LOGIN PLAIN\r\n"),
+		LINE("AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm"), SEND("235 2.7.0 ok\r\n"),
+		QUIT_BYE, END
+	};
+	fake f;
+	smtp_config cfg;
+	smtp_result r;
+
+	CHECK(fake_start(&f, script) == 0);
+	cfg_init(&cfg, &f);
+	cfg.username = "tim";
+	cfg.password = "tanstaaftanstaaf";
+	smtp_result_init(&r);
+	CHECK(smtp_check_connection(&cfg, &r) == 0);
+	CHECK(fake_finish(&f));
+	CHECK_STR(r.auth_mech, "PLAIN");
+	/* greeting, EHLO, AUTH, QUIT */
+	CHECK(r.round_trips == 4);
+	CHECK(contains(&r.transcript, "C: AUTH PLAIN ********\nS: 235"));
 	smtp_result_free(&r);
 }
 
@@ -981,8 +1032,13 @@ static void test_transcript_bounds(void)
 
 	/* the first error sentence stays */
 	smtp_result_init(&r);
-	smtp_result_set_error(&r, SMTP_STAGE_RCPT, 550, "5.1.1", "User unknown", "first %d", 1);
-	smtp_result_set_error(&r, SMTP_STAGE_DONE, 0, NULL, NULL, "second");
+	{
+		smtp_err e;
+		smtp_err_clear(&e);
+		smtp_err_set(&e, SMTP_STAGE_RCPT, SMTP_ERR_REPLY, SMTP_CAUSE_REPLY, 550, "5.1.1");
+		smtp_result_fail(&r, &e, "User unknown", "first %d", 1);
+	}
+	smtp_result_set_error(&r, SMTP_STAGE_DONE, SMTP_CAUSE_IO, "second");
 	CHECK_STR(r.error, "first 1");
 	CHECK(r.stage == SMTP_STAGE_RCPT);
 	CHECK_STR(r.message, "User unknown");
@@ -993,14 +1049,20 @@ static void test_transcript_bounds(void)
 	smtp_result_free(&r);
 
 	/* hints for the known cases */
-	smtp_result_init(&r);
-	smtp_result_set_error(&r, SMTP_STAGE_AUTH, 535, "5.7.139", "Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.", "x");
-	CHECK(r.hint && strstr(r.hint, "Microsoft 365"));
-	smtp_result_free(&r);
-	smtp_result_init(&r);
-	smtp_result_set_error(&r, SMTP_STAGE_AUTH, 534, "5.7.9", "Application-specific password required.", "x");
-	CHECK(r.hint && strstr(r.hint, "app password"));
-	smtp_result_free(&r);
+	{
+		smtp_err e;
+		smtp_result_init(&r);
+		smtp_err_clear(&e);
+		smtp_err_set(&e, SMTP_STAGE_AUTH, SMTP_ERR_REPLY, SMTP_CAUSE_REPLY, 535, "5.7.139");
+		smtp_result_fail(&r, &e, "Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.", "x");
+		CHECK(r.hint && strstr(r.hint, "Microsoft 365"));
+		smtp_result_free(&r);
+		smtp_result_init(&r);
+		smtp_err_set(&e, SMTP_STAGE_AUTH, SMTP_ERR_REPLY, SMTP_CAUSE_REPLY, 534, "5.7.9");
+		smtp_result_fail(&r, &e, "Application-specific password required.", "x");
+		CHECK(r.hint && strstr(r.hint, "app password"));
+		smtp_result_free(&r);
+	}
 }
 
 static void test_big_message(void)
@@ -1153,6 +1215,7 @@ static void run_tests(void)
 	test_auth_plain();
 	test_auth_login();
 	test_auth_cram_md5();
+	test_auth_auto_plain_one_round_trip();
 	test_auth_refused();
 	test_auth_not_offered();
 	test_auth_mech_not_offered();

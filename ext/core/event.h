@@ -1,0 +1,59 @@
+/* What a submission tells its listeners: the result summary (result.c), the transcript and, later,
+ * the JSON log all hear the same events, in order. No secret ever reaches an event: commands that
+ * carry one are masked before they are emitted. Pure C (header only). */
+#ifndef SMTP_CORE_EVENT_H
+#define SMTP_CORE_EVENT_H
+
+#include <stddef.h>
+#include "error.h"
+#include "reply.h"
+#include "settings.h"
+
+typedef enum {
+	SMTP_EV_HOST,        /* an attempt on a host begins: text = host, num = port, mode = its encryption,
+	                      * flag = credentials set. Forget what the previous host's attempt left. */
+	SMTP_EV_CONNECT,     /* connected: text = the numeric address */
+	SMTP_EV_TLS,         /* TLS established: tls = the details */
+	SMTP_EV_ENCRYPTION,  /* what the session uses from now on: text = "tls", "ssl" or "none" */
+	SMTP_EV_CAPS,        /* the last EHLO's keywords: reply (lines after the first) or NULL after HELO */
+	SMTP_EV_AUTH,        /* AUTH begins: text = the mechanism ("PLAIN") */
+	SMTP_EV_COMMAND,     /* a command line as it appears in the transcript (masked) */
+	SMTP_EV_REPLY,       /* a reply: text/len = its raw bytes, reply = parsed, flag = it cost a round trip */
+	SMTP_EV_NOTE,        /* a note for the transcript ("TLS established ...") */
+	SMTP_EV_RCPT,        /* a recipient's reply: text = address, reply = the reply */
+	SMTP_EV_ERROR,       /* a failure: err, text = the sentence, reply = the server's reply or NULL */
+	SMTP_EV_ALSO_FAILED, /* after failover: text = "host:port, host:port" tried before the last one */
+	SMTP_EV_TIMING,      /* ms spent in a phase: num = SMTP_TIMING_* */
+	SMTP_EV_REUSE,       /* a pooled session is used again: text = host, num = port */
+	SMTP_EV_DONE         /* success: reply = the final reply (the message accepted, or a check's last) */
+} smtp_event_kind;
+
+enum { SMTP_TIMING_CONNECT = 0, SMTP_TIMING_TLS, SMTP_TIMING_AUTH, SMTP_TIMING_SEND, SMTP_TIMING_TOTAL };
+
+typedef struct {
+	const char *protocol; /* "TLSv1.3" */
+	const char *cipher;
+	const char *peer_subject; /* or NULL */
+	int verified;
+	int verify_asked; /* smtp.verify_peer */
+} smtp_tls_info;
+
+typedef struct {
+	smtp_event_kind kind;
+	const char *text;
+	size_t len; /* of text */
+	int num;
+	int flag;
+	smtp_encryption mode;
+	double ms;
+	const smtp_reply *reply;
+	const smtp_err *err;
+	const smtp_tls_info *tls;
+} smtp_event;
+
+typedef struct {
+	void (*on_event)(void *ctx, const smtp_event *ev);
+	void *ctx;
+} smtp_observer;
+
+#endif

@@ -1,0 +1,124 @@
+/* Failover along the smarthost list. Pure C. */
+#include "route.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Listens in on the events to keep the last failure's sentence (for the note that names the next
+ * host), passing every event on. */
+typedef struct {
+	const smtp_observer *next;
+	char last_error[600];
+} tee;
+
+static void tee_event(void *ctx, const smtp_event *ev)
+{
+	tee *t = ctx;
+
+	if (ev->kind == SMTP_EV_ERROR && ev->text) {
+		smtp_copy_str(t->last_error, sizeof(t->last_error), ev->text);
+	}
+	if (t->next && t->next->on_event) {
+		t->next->on_event(t->next->ctx, ev);
+	}
+}
+
+static void emit(const smtp_observer *obs, smtp_event_kind kind, const smtp_err *e, const char *text)
+{
+	smtp_event ev;
+
+	if (!obs || !obs->on_event) {
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.err = e;
+	ev.text = text;
+	ev.len = strlen(text);
+	obs->on_event(obs->ctx, &ev);
+}
+
+static void fail_config(const smtp_observer *obs, smtp_err *err, const char *sentence)
+{
+	smtp_err e;
+
+	smtp_err_clear(&e);
+	smtp_err_set(&e, SMTP_STAGE_CONNECT, SMTP_ERR_LOCAL, SMTP_CAUSE_CONFIG, 0, NULL);
+	if (err) {
+		*err = e;
+	}
+	emit(obs, SMTP_EV_ERROR, &e, sentence);
+}
+
+smtp_session *smtp_route_open(const smtp_config *cfg, smtp_tls_cache *tls, const char *helo, int64_t deadline,
+                              const smtp_observer *obs, smtp_err *err)
+{
+	smtp_host_entry hosts[SMTP_MAX_HOSTS];
+	char perr[300], sentence[400];
+	smtp_buf tried;
+	smtp_observer wrap;
+	tee t;
+	int n, i, attempted = 0;
+
+	if (err) {
+		smtp_err_clear(err);
+	}
+	n = smtp_host_list_parse(cfg->hosts ? cfg->hosts : "", hosts, SMTP_MAX_HOSTS, perr, sizeof(perr));
+	if (n < 0) {
+		snprintf(sentence, sizeof(sentence), "SMTP connect failed: smtp.host: %s", perr);
+		fail_config(obs, err, sentence);
+		return NULL;
+	}
+	if (n == 0) {
+		fail_config(obs, err, "SMTP connect failed: no host is configured (smtp.host is empty)");
+		return NULL;
+	}
+	memset(&t, 0, sizeof(t));
+	t.next = obs;
+	wrap.on_event = tee_event;
+	wrap.ctx = &t;
+	for (i = 0; i < n; i++) {
+		smtp_open_params p;
+		smtp_session *s;
+		smtp_err e;
+
+		if (i > 0) {
+			char note[900];
+			if (deadline - smtp_now_ms() <= 0) {
+				break; /* the previous host's error stands */
+			}
+			snprintf(note, sizeof(note), "%s; trying the next host, %s", t.last_error[0] ? t.last_error : "failed",
+			         hosts[i].host);
+			emit(obs, SMTP_EV_NOTE, NULL, note);
+		}
+		p.tls = tls;
+		p.helo = helo;
+		p.greet_deadline = smtp_share_deadline(deadline, n - i);
+		s = smtp_session_open(cfg, &hosts[i], &p, deadline, &wrap, &e);
+		if (s) {
+			return s;
+		}
+		if (err) {
+			*err = e;
+		}
+		if (e.stage != SMTP_STAGE_CONNECT && e.stage != SMTP_STAGE_GREETING && e.stage != SMTP_STAGE_TLS) {
+			return NULL; /* the server answered: another host would say the same */
+		}
+		attempted = i + 1;
+	}
+	smtp_buf_init(&tried, 400);
+	for (i = 0; i + 1 < attempted; i++) {
+		/* every host before the last one tried (whose failure is the sentence); bounded */
+		int port = hosts[i].port ? hosts[i].port
+		           : cfg->port   ? cfg->port
+		                         : (cfg->encryption == SMTP_ENC_SSL ? 465 : 587);
+		if (smtp_buf_printf(&tried, "%s%s:%d", tried.len ? ", " : "", hosts[i].host, port) != 0) {
+			break;
+		}
+	}
+	if (tried.len) {
+		emit(obs, SMTP_EV_ALSO_FAILED, NULL, tried.data);
+	}
+	smtp_buf_free(&tried);
+	return NULL;
+}

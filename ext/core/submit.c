@@ -1,0 +1,138 @@
+/* The entry points. Pure C. */
+#include "submit.h"
+
+#include "net.h"
+#include "route.h"
+#include "tls.h"
+#include "transaction.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DEFAULT_TIMEOUT_MS 15000
+
+static void emit(const smtp_observer *obs, const smtp_event *ev)
+{
+	if (obs && obs->on_event) {
+		obs->on_event(obs->ctx, ev);
+	}
+}
+
+static void fail(const smtp_observer *obs, smtp_err *err, smtp_stage stage, smtp_cause cause, const char *sentence)
+{
+	smtp_err e;
+	smtp_event ev;
+
+	smtp_err_clear(&e);
+	smtp_err_set(&e, stage, smtp_cause_class(cause), cause, 0, NULL);
+	if (err) {
+		*err = e;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = SMTP_EV_ERROR;
+	ev.err = &e;
+	ev.text = sentence;
+	ev.len = strlen(sentence);
+	emit(obs, &ev);
+}
+
+/* The EHLO name: smtp.helo (checked), else this machine's fully qualified name, else "" (the session
+ * then says its address literal). -1 when smtp.helo is not valid. */
+static int choose_helo(const smtp_config *cfg, int64_t deadline, char *out, size_t outlen, const smtp_observer *obs,
+                       smtp_err *err)
+{
+	const char *h = cfg->helo;
+
+	out[0] = '\0';
+	if (h && *h) {
+		char sentence[200];
+		if (strlen(h) >= outlen || !smtp_helo_valid(h)) {
+			snprintf(sentence, sizeof(sentence),
+			         "SMTP EHLO not sent: smtp.helo \"%.80s\" is not a valid domain name or address literal", h);
+			fail(obs, err, SMTP_STAGE_EHLO, SMTP_CAUSE_CONFIG, sentence);
+			return -1;
+		}
+		smtp_copy_str(out, outlen, h);
+		return 0;
+	}
+	if (cfg->local_name && cfg->local_name->known) {
+		smtp_copy_str(out, outlen, cfg->local_name->name);
+		return 0;
+	}
+	if (smtp_local_fqdn(deadline, out, outlen) != 0 || !strchr(out, '.') || !smtp_domain_valid(out)) {
+		out[0] = '\0';
+	}
+	if (cfg->local_name) {
+		smtp_copy_str(cfg->local_name->name, sizeof(cfg->local_name->name), out);
+		cfg->local_name->known = 1;
+	}
+	return 0;
+}
+
+int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const smtp_observer *obs, smtp_err *err)
+{
+	double t0 = smtp_now_precise_ms();
+	int timeout = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
+	int64_t deadline = smtp_now_ms() + timeout;
+	smtp_tls_cache *tls = cfg->tls_cache, *own = NULL;
+	smtp_session *s = NULL;
+	smtp_event ev;
+	char helo[256];
+	int rc = -1;
+
+	if (err) {
+		smtp_err_clear(err);
+	}
+	if (!tls) {
+		tls = own = smtp_tls_cache_new();
+		if (!tls) {
+			fail(obs, err, SMTP_STAGE_CONNECT, SMTP_CAUSE_NOMEM, "SMTP connect failed: out of memory");
+			goto done;
+		}
+	}
+	if (choose_helo(cfg, deadline, helo, sizeof(helo), obs, err) != 0) {
+		goto done;
+	}
+	s = smtp_route_open(cfg, tls, helo, deadline, obs, err);
+	if (!s) {
+		goto done;
+	}
+	if (msg) {
+		rc = smtp_transaction_send(s, msg, deadline, obs, err);
+	} else {
+		rc = 0;
+	}
+	if (rc == 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = SMTP_EV_DONE;
+		ev.flag = 1;
+		ev.reply = &smtp_session_chat(s)->reply;
+		emit(obs, &ev);
+	}
+	smtp_session_quit(s, deadline, obs);
+	smtp_session_free(s);
+done:
+	smtp_tls_cache_free(own);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = SMTP_EV_TIMING;
+	ev.num = SMTP_TIMING_TOTAL;
+	ev.ms = smtp_now_precise_ms() - t0;
+	emit(obs, &ev);
+	return rc;
+}
+
+int smtp_submit(const smtp_config *cfg, const smtp_message *msg, smtp_result *res)
+{
+	smtp_observer obs;
+
+	smtp_result_observer(res, &obs);
+	return smtp_submit_observed(cfg, msg, &obs, NULL);
+}
+
+int smtp_check_connection(const smtp_config *cfg, smtp_result *res)
+{
+	smtp_observer obs;
+
+	smtp_result_observer(res, &obs);
+	return smtp_submit_observed(cfg, NULL, &obs, NULL);
+}
