@@ -1,4 +1,4 @@
-/* The core's smtp_result as the PHP result array of the brief. */
+/* The core's smtp_result as the PHP result array (docs/api.md). */
 #ifndef SMTP_ARRAY_H
 #define SMTP_ARRAY_H
 

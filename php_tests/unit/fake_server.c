@@ -229,6 +229,19 @@ static void play(int fd, const step *script, const char *cert, const char *key)
 			}
 			break;
 		}
+		case 'K': { /* exactly n bytes (a BDAT chunk), discarded */
+			size_t left = (size_t)atol(st->arg);
+			while (left > 0) {
+				size_t take;
+				if (rlen == 0 && recv_some(fd) == 0) {
+					die("the client closed the connection during the chunk", NULL);
+				}
+				take = rlen < left ? rlen : left;
+				consume(take);
+				left -= take;
+			}
+			break;
+		}
 		case 'C':
 			tls_end(0);
 			close(fd);

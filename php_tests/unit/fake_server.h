@@ -20,6 +20,7 @@ typedef struct {
 #define BATCH(x)    {'B', x}    /* one recv must bring exactly x (a pipelined group, or one command alone) */
 #define DATA(x)     {'D', x}    /* read the message up to CRLF.CRLF; it must be exactly x (NULL: anything) */
 #define DATA_LEN(n) {'d', n}    /* read the message up to CRLF.CRLF, discarding it; it must be n bytes */
+#define RAW_LEN(n)  {'K', n}    /* read exactly n bytes (a BDAT chunk), discarding them */
 #define CLOSE       {'C', NULL} /* close the connection (and end the script) */
 #define EXPECT_EOF  {'F', NULL} /* the client must close without sending anything more */
 #define SLEEP(ms)   {'W', ms}   /* ms as a string: SLEEP("50") */

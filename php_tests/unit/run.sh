@@ -10,11 +10,25 @@ mkdir -p "$out"
 cc=${CC:-cc}
 san=${UNIT_SANITIZE:--fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined}
 cflags="-std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror $san -I$top/ext/core"
-core_srcs=$(ls "$top"/ext/core/*.c)
 total_pass=0; total_fail=0; status=0
+# The core and the fake server are compiled once (in parallel), then linked into every test.
+objs=()
+rm -f "$out"/core-*.o "$out"/core.build.log
+for src in "$top"/ext/core/*.c "$here/fake_server.c"; do
+	o="$out/core-$(basename "$src" .c).o"
+	objs+=("$o")
+	$cc $cflags -c -o "$o" "$src" 2>>"$out/core.build.log" &
+done
+wait
+for o in "${objs[@]}"; do
+	if [ ! -f "$o" ]; then
+		echo "core: BUILD FAILED"; cat "$out/core.build.log"
+		echo "unit: 0 passed, 1 failed"; exit 1
+	fi
+done
 for t in "$here"/test_*.c; do
 	name=$(basename "$t" .c)
-	if ! $cc $cflags -o "$out/$name" "$t" "$here/fake_server.c" $core_srcs -lssl -lcrypto -lcares 2>"$out/$name.build.log"; then
+	if ! $cc $cflags -o "$out/$name" "$t" "${objs[@]}" -lssl -lcrypto -lcares 2>"$out/$name.build.log"; then
 		echo "$name: BUILD FAILED"; cat "$out/$name.build.log"
 		total_fail=$((total_fail + 1)); status=1; continue
 	fi
