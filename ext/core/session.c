@@ -303,20 +303,27 @@ static int do_ehlo(smtp_session *s)
 
 /* ---- TLS ----------------------------------------------------------------------------------- */
 
-static int do_handshake(smtp_session *s, const smtp_config *cfg, smtp_tls_cache *cache, const char *what)
+/* The TLS context, got before the connection or the STARTTLS command so that the handshake follows
+ * at once (loading a CA store takes a while; a server that speaks first must not be kept waiting).
+ * NULL with s->chat.err set when it cannot be built. */
+static smtp_tls_ctx *tls_context(smtp_session *s, const smtp_config *cfg, smtp_tls_cache *cache)
+{
+	if (!cache) {
+		smtp_io_seterr(&s->chat.err, SMTP_CAUSE_NOMEM, "no TLS context (out of memory)");
+		return NULL;
+	}
+	return smtp_tls_cache_get(cache, cfg->verify_peer, cfg->cafile, &s->chat.err);
+}
+
+static int do_handshake(smtp_session *s, const smtp_config *cfg, smtp_tls_ctx *ctx, const char *what)
 {
 	double t0 = smtp_now_precise_ms();
-	smtp_tls_ctx *ctx;
 	smtp_io_status st;
 	smtp_tls_info info;
 	smtp_event ev;
 	char *subject;
 
 	s->chat.t_wait = smtp_now_ms();
-	ctx = cache ? smtp_tls_cache_get(cache, cfg->verify_peer, cfg->cafile, &s->chat.err) : NULL;
-	if (!cache) {
-		smtp_io_seterr(&s->chat.err, SMTP_CAUSE_NOMEM, "no TLS context (out of memory)");
-	}
 	st = ctx ? smtp_tls_start(s->chat.conn, ctx, s->host, s->chat.deadline, &s->chat.err) : SMTP_IO_CERT;
 	emit_timing(s, SMTP_TIMING_TLS, smtp_now_precise_ms() - t0);
 	if (st != SMTP_IO_OK) {
@@ -352,6 +359,8 @@ static int do_handshake(smtp_session *s, const smtp_config *cfg, smtp_tls_cache 
 
 static int do_starttls(smtp_session *s, const smtp_config *cfg, smtp_tls_cache *cache)
 {
+	smtp_tls_ctx *ctx;
+
 	if (!s->caps.starttls) {
 		smtp_session_fail(s, SMTP_STAGE_TLS, SMTP_CAUSE_NO_STARTTLS,
 		                  s->enc == SMTP_ENC_TLS
@@ -360,6 +369,12 @@ static int do_starttls(smtp_session *s, const smtp_config *cfg, smtp_tls_cache *
 		                      : "SMTP STARTTLS failed: the server %s does not offer STARTTLS, which "
 		                        "smtp.encryption=auto requires when a username is set",
 		                  s->host);
+		return -1;
+	}
+	ctx = tls_context(s, cfg, cache);
+	if (!ctx) {
+		s->chat.status = SMTP_IO_CERT;
+		smtp_session_fail_io(s, SMTP_STAGE_TLS, "STARTTLS");
 		return -1;
 	}
 	if (ask(s, SMTP_STAGE_TLS, "STARTTLS", "STARTTLS") != 0) {
@@ -382,7 +397,7 @@ static int do_starttls(smtp_session *s, const smtp_config *cfg, smtp_tls_cache *
 		smtp_session_break(s);
 		return -1;
 	}
-	if (do_handshake(s, cfg, cache, "STARTTLS") != 0) {
+	if (do_handshake(s, cfg, ctx, "STARTTLS") != 0) {
 		return -1;
 	}
 	/* What the server said before TLS cannot be trusted: ask again. */
@@ -477,10 +492,20 @@ static int open_host(smtp_session *s, const smtp_config *cfg, const smtp_open_pa
 {
 	smtp_io_status st;
 	smtp_conn *conn = NULL;
+	smtp_tls_ctx *ctx = NULL;
 	double t0;
 	char what[320];
 
 	s->chat.deadline = p->greet_deadline;
+	if (s->enc == SMTP_ENC_SSL) {
+		ctx = tls_context(s, cfg, p->tls);
+		if (!ctx) {
+			snprintf(what, sizeof(what), "TLS connection to %s:%d", s->host, s->port);
+			s->chat.status = SMTP_IO_CERT;
+			smtp_session_fail_io(s, SMTP_STAGE_TLS, what);
+			return -1;
+		}
+	}
 	t0 = smtp_now_precise_ms();
 	s->chat.t_wait = smtp_now_ms();
 	memset(&s->chat.err, 0, sizeof(s->chat.err));
@@ -499,7 +524,7 @@ static int open_host(smtp_session *s, const smtp_config *cfg, const smtp_open_pa
 
 	if (s->enc == SMTP_ENC_SSL) {
 		snprintf(what, sizeof(what), "TLS connection to %s:%d", s->host, s->port);
-		if (do_handshake(s, cfg, p->tls, what) != 0) {
+		if (do_handshake(s, cfg, ctx, what) != 0) {
 			return -1;
 		}
 		s->chat.rt_pending = 1;
