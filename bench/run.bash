@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's benchmark: 1 KB messages to one recipient, every client side by side in one run,
-# everything on loopback.
+# everything on loopback; then the extra peak memory of sending one 1 KiB, 1 MiB and 25 MiB message.
 #
-#   bash bench/run.bash           full run (about 3 minutes on 2 cores); writes bench/results/<date>-<host>.md
+#   bash bench/run.bash           full run (about 5 minutes on 2 cores); writes bench/results/<date>-<host>.md
 #   bash bench/run.bash --quick   smoke run, small counts (under a minute); writes the table to the run
 #                                 directory only, never to bench/results/
 #   options: --keep (keep the run directory), --reps N (runs per client, default 3)
@@ -20,6 +20,13 @@
 # figures); round trips per message, counted by a relay (bench/rtcount.py) as server turns between two
 # runs of different length (so connection set-up is included only where each message pays for it); and
 # send calls per message (strace: send/write calls on the client's TCP socket, same difference method).
+#
+# Memory (bench/memory.php, one fresh PHP process per measurement, the median of --reps runs; one run
+# with --quick): the extra peak RSS of sending one message with a 1 KiB, 1 MiB and 25 MiB body, for
+# mail() through the extension with DATA (to smtp-sink, which has no CHUNKING, and to the project's
+# test server without CHUNKING) and with BDAT (to the test server with --chunking, and to Postfix 465
+# over TLS + AUTH), PHPMailer over SMTP to smtp-sink, and PHPMailer's default mail() mode through the
+# extension. Which command carried the message is checked in every run, never assumed.
 #
 # Installs (apt-get, printed) only the Debian packages it needs when missing. Must run as root (Postfix).
 set -euo pipefail
@@ -91,10 +98,13 @@ chmod 755 "$rundir"
 mkdir -p "$rundir/runs" "$rundir/count"
 sink_pid=
 proxy_pid=
+ts_pids=()
 postfix_up=0
 cleanup() {
 	local rc=$?
 	[ -n "$proxy_pid" ] && { kill "$proxy_pid" 2>/dev/null || true; wait "$proxy_pid" 2>/dev/null || true; }
+	local p
+	for p in "${ts_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 	[ -n "$sink_pid" ] && { kill "$sink_pid" 2>/dev/null || true; wait "$sink_pid" 2>/dev/null || true; }
 	if [ $postfix_up = 1 ]; then
 		bash php_tests/interop/postfix.bash stop "$rundir/postfix" >/dev/null 2>&1 || true
@@ -269,6 +279,72 @@ for id in "${plain_ids[@]}" ext_tls pm_tls_ka pm_tls_new; do
 	case $id in ext_tls | pm_tls_ka | pm_tls_new) drain_queue ;; esac
 done
 
+# --- memory: the extra peak RSS of sending one message of 1 KiB, 1 MiB and 25 MiB ----------------
+# bench/memory.php, one fresh PHP process per measurement (the method of php_tests/memory/memory.inc:
+# warm-up message, body built before the baseline, peak reset through /proc/self/clear_refs). smtp-sink
+# (Postfix 3.7) does not offer CHUNKING, so BDAT goes to the project's test server
+# (php_tests/servers/smtp_server.py --chunking), which captures the message and so shows which command
+# carried it; the same server without --chunking is the DATA control, and Postfix's smtpd on 465 (it
+# offers CHUNKING) is a real MTA. Every run also asks the client's own transcript which command it used.
+mem_sizes=(1024 1048576 26214400)
+mem_ids=(mem_ext_data mem_ext_bdat mem_ext_data_ts mem_ext_tls mem_pm_smtp mem_pm_mail)
+mem_reps=$reps
+[ $quick = 1 ] && mem_reps=1
+mkdir -p "$rundir/memory"
+start_test_server() {  # NAME [ARGS...] -> port on stdout; capture in $rundir/NAME/capture
+	local name=$1 d=$rundir/$1 i
+	shift
+	mkdir -p "$d"
+	/usr/bin/python3 php_tests/servers/smtp_server.py --port-file "$d/port" --capture-dir "$d/capture" \
+		--idle-exit 900 --max-lifetime 3600 --conn-timeout 120 --parent-pid $$ "$@" >"$d/server.log" 2>&1 &
+	ts_pids+=($!)
+	for ((i = 0; i < 100; i++)); do [ -s "$d/port" ] && break; sleep 0.1; done
+	[ -s "$d/port" ] || die "the test server $name did not start: $(cat "$d/server.log")"
+}
+start_test_server ts_chunking --chunking
+start_test_server ts_data
+ts_chunking_port=$(cat "$rundir/ts_chunking/port")
+ts_data_port=$(cat "$rundir/ts_data/port")
+mem_php=("$PHP" -n -d extension=ctype -d memory_limit=-1)
+mem_ext=("${mem_php[@]}" -d extension="$ext" -d smtp.host=127.0.0.1 -d smtp.helo=client.test -d smtp.timeout=120)
+mem_one() {  # ID SIZE -> one JSON line
+	local id=$1 size=$2
+	local common=(BENCH_MEM_SIZE="$size" BENCH_FROM=bench@client.test BENCH_TO=sink@sink.test)
+	case $id in
+	mem_ext_data)
+		env "${common[@]}" BENCH_MEM_MODE=mail "${mem_ext[@]}" -d smtp.port="$sink_port" -d smtp.encryption=none \
+			bench/memory.php ;;
+	mem_ext_bdat)
+		env "${common[@]}" BENCH_MEM_MODE=mail BENCH_MEM_CAPTURE="$rundir/ts_chunking/capture" "${mem_ext[@]}" \
+			-d smtp.port="$ts_chunking_port" -d smtp.encryption=none bench/memory.php ;;
+	mem_ext_data_ts)
+		env "${common[@]}" BENCH_MEM_MODE=mail BENCH_MEM_CAPTURE="$rundir/ts_data/capture" "${mem_ext[@]}" \
+			-d smtp.port="$ts_data_port" -d smtp.encryption=none bench/memory.php ;;
+	mem_ext_tls)
+		env "${common[@]}" BENCH_MEM_MODE=mail "${mem_ext[@]}" -d smtp.port=10465 -d smtp.encryption=ssl \
+			-d smtp.username=$user -d "smtp.password=file:$pf/password" -d "smtp.cafile=$pf/tls/ca.pem" \
+			bench/memory.php ;;
+	mem_pm_smtp)
+		env "${common[@]}" BENCH_MEM_MODE=phpmailer_smtp BENCH_HOST=127.0.0.1 BENCH_PORT="$sink_port" \
+			"${mem_php[@]}" bench/memory.php ;;
+	mem_pm_mail)
+		env "${common[@]}" BENCH_MEM_MODE=phpmailer_mail "${mem_ext[@]}" -d smtp.port="$sink_port" \
+			-d smtp.encryption=none bench/memory.php ;;
+	*) die "unknown memory client $id" ;;
+	esac
+}
+for ((r = 1; r <= mem_reps; r++)); do
+	for size in "${mem_sizes[@]}"; do
+		for id in "${mem_ids[@]}"; do
+			say "memory run $r/$mem_reps: $id, $size-byte body"
+			line=$(mem_one "$id" "$size") || true
+			[ -n "$line" ] || line="{\"size\":$size,\"ok\":false,\"extra\":null,\"error\":\"no output\"}"
+			printf '%s\n' "$line" >>"$rundir/memory/$id-$size.jsonl"
+			[ "$id" = mem_ext_tls ] && drain_queue
+		done
+	done
+done
+
 # --- report -------------------------------------------------------------------------------------
 host=$(hostname -s 2>/dev/null || hostname)
 date=$(date -u +%Y-%m-%d)
@@ -286,6 +362,7 @@ date=$(date -u +%Y-%m-%d)
 	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "host=$host"
 	echo "reps=$reps"
+	echo "mem_reps=$mem_reps"
 	echo "quick=$quick"
 } >"$rundir/machine.txt"
 /usr/bin/python3 bench/report.py "$rundir" >"$rundir/results.md"
