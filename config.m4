@@ -22,7 +22,7 @@ if test "$PHP_SMTP" != "no"; then
   SMTP_FORMATS="error.c address.c reply.c ehlo.c message.c sendmail_args.c settings.c hint.c"
   SMTP_WIRE="net.c tls.c chat.c data.c bdat.c"
   SMTP_PROTOCOL="sasl.c auth.c session.c transaction.c"
-  SMTP_DELIVERY="route.c submit.c result.c"
+  SMTP_DELIVERY="route.c pool.c submit.c result.c"
   SMTP_CORE=""
   for f in $SMTP_SUPPORT $SMTP_FORMATS $SMTP_WIRE $SMTP_PROTOCOL $SMTP_DELIVERY; do
     SMTP_CORE="$SMTP_CORE ext/core/$f"

@@ -15,6 +15,7 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	/* process-lifetime state (per thread under ZTS), made in GINIT and freed in GSHUTDOWN: */
 	struct smtp_tls_cache *tls_cache;  /* TLS contexts by (verify_peer, cafile), built once */
 	smtp_local_name local_name;        /* this machine's EHLO name, looked up at the first submission */
+	struct smtp_pool *pool;            /* connections kept for the next mail() (smtp.persistent) */
 ZEND_END_MODULE_GLOBALS(smtp)
 
 ZEND_EXTERN_MODULE_GLOBALS(smtp)

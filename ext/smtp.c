@@ -12,6 +12,8 @@
 #include "smtp_array.h"
 #include "smtp_arginfo.h"
 #include "core/tls.h"
+#include "core/pool.h"
+#include "core/submit.h"
 
 #include <openssl/opensslv.h>
 
@@ -28,10 +30,16 @@ static PHP_GINIT_FUNCTION(smtp)
 	 * share handles: the CA store is loaded once, not for every mail(). NULL when out of memory:
 	 * each call then makes its own. */
 	smtp_globals->tls_cache = smtp_tls_cache_new();
+	/* The pool lives as long as the process too; under php-fpm the workers are forked after this, each
+	 * with an empty pool of its own. NULL when out of memory: no connection is then kept. */
+	smtp_globals->pool = smtp_pool_new();
 }
 
 static PHP_GSHUTDOWN_FUNCTION(smtp)
 {
+	/* QUIT every kept connection, a second at most each; another process's are dropped silently */
+	smtp_pool_free(smtp_globals->pool, smtp_now_ms() + 1000);
+	smtp_globals->pool = NULL;
 	smtp_tls_cache_free(smtp_globals->tls_cache);
 	smtp_globals->tls_cache = NULL;
 }
@@ -61,6 +69,14 @@ static PHP_RINIT_FUNCTION(smtp)
 
 static PHP_RSHUTDOWN_FUNCTION(smtp)
 {
+	if (SMTP_G(pool)) {
+		/* close what is past its limits now rather than at the next request */
+		smtp_config cfg;
+		smtp_pool_limits lim;
+		smtp_ini_config_base(&cfg);
+		smtp_submit_limits(&cfg, &lim);
+		smtp_pool_reap(SMTP_G(pool), &lim, smtp_now_ms() + 1000);
+	}
 	zval_ptr_dtor(&SMTP_G(last_error));
 	ZVAL_NULL(&SMTP_G(last_error));
 	return SUCCESS;
@@ -74,9 +90,44 @@ static PHP_MINFO_FUNCTION(smtp)
 	php_info_print_table_row(2, "mail() transport",
 		SMTP_G(host) && *SMTP_G(host) ? "SMTP (smtp.host)" : "PHP's own (smtp.host is empty)");
 	php_info_print_table_row(2, "OpenSSL", OPENSSL_VERSION_TEXT);
+	if (SMTP_G(pool)) {
+		const smtp_pool_stats *st = smtp_pool_stats_of(SMTP_G(pool));
+		char v[64];
+		snprintf(v, sizeof(v), "%d", smtp_pool_idle(SMTP_G(pool)));
+		php_info_print_table_row(2, "Kept connections now", v);
+		snprintf(v, sizeof(v), "%llu opened, %llu reused, %llu retried", st->opened, st->reused, st->retries);
+		php_info_print_table_row(2, "Connections of this process", v);
+		snprintf(v, sizeof(v), "%llu messages, %llu recipients, %llu bytes", st->messages, st->recipients, st->bytes);
+		php_info_print_table_row(2, "Sent by this process", v);
+		snprintf(v, sizeof(v), "%llu", st->round_trips);
+		php_info_print_table_row(2, "Round trips waited for", v);
+	}
 	php_info_print_table_end();
 	DISPLAY_INI_ENTRIES();
 }
+
+/* {{{ smtp_stats(): array */
+PHP_FUNCTION(smtp_stats)
+{
+	smtp_pool_stats zero, *st;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	memset(&zero, 0, sizeof(zero));
+	st = SMTP_G(pool) ? smtp_pool_stats_of(SMTP_G(pool)) : &zero;
+	array_init(return_value);
+	add_assoc_long(return_value, "connections_opened", (zend_long) st->opened);
+	add_assoc_long(return_value, "connections_reused", (zend_long) st->reused);
+	add_assoc_long(return_value, "messages", (zend_long) st->messages);
+	add_assoc_long(return_value, "recipients", (zend_long) st->recipients);
+	add_assoc_long(return_value, "bytes", (zend_long) st->bytes);
+	add_assoc_long(return_value, "round_trips", (zend_long) st->round_trips);
+	add_assoc_long(return_value, "retries", (zend_long) st->retries);
+	add_assoc_long(return_value, "probes", (zend_long) st->probes);
+	add_assoc_long(return_value, "dropped", (zend_long) st->dropped);
+	add_assoc_long(return_value, "idle", (zend_long) smtp_pool_idle(SMTP_G(pool)));
+	add_assoc_bool(return_value, "persistent", SMTP_G(persistent));
+}
+/* }}} */
 
 /* {{{ smtp_last_error(): ?array */
 PHP_FUNCTION(smtp_last_error)

@@ -21,3 +21,10 @@ function smtp_test_send(string $to, array $options = []): array {}
  * timeout, verify_peer, cafile).
  */
 function smtp_check(array $options = []): array {}
+
+/**
+ * What this process's connection pool has done since it started (connections opened and reused,
+ * messages and recipients accepted, bytes written, round trips waited for, retries on a kept
+ * connection, probes, connections dropped) and how many connections are idle now.
+ */
+function smtp_stats(): array {}

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: a5e9f11f6d1f6bcbaf8cb7274660560dd0c44d6a */
+ * Stub hash: 7c57f9a4736ee0be9ae5ebccc1e76bd7aca7a8e5 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_last_error, 0, 0, IS_ARRAY, 1)
 ZEND_END_ARG_INFO()
@@ -13,15 +13,20 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_check, 0, 0, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_stats, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
 
 ZEND_FUNCTION(smtp_last_error);
 ZEND_FUNCTION(smtp_test_send);
 ZEND_FUNCTION(smtp_check);
+ZEND_FUNCTION(smtp_stats);
 
 
 static const zend_function_entry ext_functions[] = {
 	ZEND_FE(smtp_last_error, arginfo_smtp_last_error)
 	ZEND_FE(smtp_test_send, arginfo_smtp_test_send)
 	ZEND_FE(smtp_check, arginfo_smtp_check)
+	ZEND_FE(smtp_stats, arginfo_smtp_stats)
 	ZEND_FE_END
 };

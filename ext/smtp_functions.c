@@ -273,6 +273,7 @@ PHP_FUNCTION(smtp_test_send)
 		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
 		goto done;
 	}
+	o.cfg.persistent = 0; /* a test shows the whole handshake: never a kept connection */
 	smtp_submit(&o.cfg, &msg, &res);
 
 done:

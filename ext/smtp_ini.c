@@ -57,6 +57,8 @@ SMTP_INI_STRING_HANDLER(AUTH, smtp_ini_check_AUTH(entry->name, new_value))
 SMTP_INI_STRING_HANDLER(LINE, true)
 SMTP_INI_NUMBER_HANDLER(PORT)
 SMTP_INI_NUMBER_HANDLER(TIMEOUT)
+SMTP_INI_NUMBER_HANDLER(SECONDS)
+SMTP_INI_NUMBER_HANDLER(COUNT)
 
 static ZEND_INI_MH(smtp_ini_on_FLAG)
 {
@@ -96,6 +98,8 @@ static ZEND_INI_DISP(smtp_password_displayer)
 #define SMTP_INI_DISPLAYER_HOSTS      NULL
 #define SMTP_INI_DISPLAYER_PORT       NULL
 #define SMTP_INI_DISPLAYER_TIMEOUT    NULL
+#define SMTP_INI_DISPLAYER_SECONDS    NULL
+#define SMTP_INI_DISPLAYER_COUNT      NULL
 #define SMTP_INI_DISPLAYER_ENCRYPTION NULL
 #define SMTP_INI_DISPLAYER_AUTH       NULL
 #define SMTP_INI_DISPLAYER_LINE       NULL
@@ -221,6 +225,8 @@ void smtp_ini_config_base(smtp_config *cfg)
 	/* what this process keeps for every call (module globals, made in GINIT) */
 	cfg->tls_cache = SMTP_G(tls_cache);
 	cfg->local_name = &SMTP_G(local_name);
+	cfg->pool = SMTP_G(pool);
+	cfg->persistent = SMTP_G(persistent);
 }
 
 zend_result smtp_ini_config_secret(smtp_config *cfg, const char *password_value, char **secret,

@@ -180,6 +180,48 @@ int smtp_config_TIMEOUT(zend_long seconds)
 	return (int) (smtp_timeout_ok(seconds) ? seconds : 15) * 1000;
 }
 
+/* SECONDS: a duration of the pool (idle timeout, connection age), 0 to a day. */
+static bool smtp_seconds_ok(zend_long n)
+{
+	return n >= 0 && n <= 86400;
+}
+
+bool smtp_ini_check_SECONDS(zend_string *name, zend_string *value, zend_long *out)
+{
+	if (smtp_ini_number(value, out) && smtp_seconds_ok(*out)) {
+		return true;
+	}
+	php_error_docref(NULL, E_WARNING,
+		"%s must be a number of seconds from 0 to 86400, \"%s\" given", ZSTR_VAL(name), ZSTR_VAL(value));
+	return false;
+}
+
+int smtp_config_SECONDS(zend_long seconds)
+{
+	return (int) (smtp_seconds_ok(seconds) ? seconds : 0) * 1000;
+}
+
+/* COUNT: how many (messages per connection). */
+static bool smtp_count_ok(zend_long n)
+{
+	return n >= 1 && n <= 1000000;
+}
+
+bool smtp_ini_check_COUNT(zend_string *name, zend_string *value, zend_long *out)
+{
+	if (smtp_ini_number(value, out) && smtp_count_ok(*out)) {
+		return true;
+	}
+	php_error_docref(NULL, E_WARNING,
+		"%s must be a whole number from 1 to 1000000, \"%s\" given", ZSTR_VAL(name), ZSTR_VAL(value));
+	return false;
+}
+
+int smtp_config_COUNT(zend_long n)
+{
+	return (int) (smtp_count_ok(n) ? n : 1);
+}
+
 /* ENCRYPTION: the names of core/settings.c; empty is none. */
 static bool smtp_encryption_ok(const char *s, smtp_encryption *out)
 {

@@ -47,6 +47,10 @@
 	X(verify_peer,          FLAG,       "1",    ALL,    CONN, cfg,    verify_peer) \
 	X(cafile,               CAFILE,     "",     ALL,    CONN, cfg,    cafile) \
 	X(allow_insecure_auth,  FLAG,       "0",    ALL,    NO,   cfg,    allow_insecure_auth) \
+	X(persistent,           FLAG,       "1",    ALL,    NO,   global, _) \
+	X(idle_timeout,         SECONDS,    "30",   ALL,    NO,   cfg,    idle_timeout_ms) \
+	X(max_messages,         COUNT,      "100",  ALL,    NO,   cfg,    max_messages) \
+	X(max_connection_age,   SECONDS,    "300",  ALL,    NO,   cfg,    max_age_ms) \
 	X(allow_runtime_config, FLAG,       "1",    SYSTEM, NO,   global, _)
 
 /* Options of smtp_test_send() that are no setting: X(name, kind, option, target, field), the
@@ -60,6 +64,8 @@
  *   HOSTS       "a.example, b.example:2525, [::1]:587"; empty (ini only): the extension is off
  *   PORT        0-65535, 0 the default (465 with ssl, else 587)
  *   TIMEOUT     seconds, 1-3600
+ *   SECONDS     seconds, 0-86400 (the core takes milliseconds)
+ *   COUNT       a whole number, 1-1000000
  *   ENCRYPTION  auto, tls, ssl, none and aliases; empty is none (the ini parser's quirk)
  *   AUTH        auto, plain, login, cram-md5, xoauth2, none; empty is none
  *   LINE        any text (an option: one line, no NUL)
@@ -71,6 +77,8 @@
 #define SMTP_KIND_CTYPE_HOSTS      char *
 #define SMTP_KIND_CTYPE_PORT       zend_long
 #define SMTP_KIND_CTYPE_TIMEOUT    zend_long
+#define SMTP_KIND_CTYPE_SECONDS    zend_long
+#define SMTP_KIND_CTYPE_COUNT      zend_long
 #define SMTP_KIND_CTYPE_ENCRYPTION char *
 #define SMTP_KIND_CTYPE_AUTH       char *
 #define SMTP_KIND_CTYPE_LINE       char *
@@ -99,6 +107,8 @@
 bool smtp_ini_check_HOSTS(zend_string *name, zend_string *value);
 bool smtp_ini_check_PORT(zend_string *name, zend_string *value, zend_long *out);
 bool smtp_ini_check_TIMEOUT(zend_string *name, zend_string *value, zend_long *out);
+bool smtp_ini_check_SECONDS(zend_string *name, zend_string *value, zend_long *out);
+bool smtp_ini_check_COUNT(zend_string *name, zend_string *value, zend_long *out);
 bool smtp_ini_check_ENCRYPTION(zend_string *name, zend_string *value);
 bool smtp_ini_check_AUTH(zend_string *name, zend_string *value);
 
@@ -118,6 +128,8 @@ zend_result smtp_option_MULTILINE(uint32_t arg, const char *key, zval *v, const 
 const char *smtp_config_HOSTS(const char *v);
 int smtp_config_PORT(zend_long v);
 int smtp_config_TIMEOUT(zend_long seconds);
+int smtp_config_SECONDS(zend_long seconds);
+int smtp_config_COUNT(zend_long n);
 smtp_encryption smtp_config_ENCRYPTION(const char *v);
 smtp_auth_mech smtp_config_AUTH(const char *v);
 const char *smtp_config_LINE(const char *v);

@@ -185,6 +185,7 @@ int smtp_chat_read_reply(smtp_chat *ch)
 					consumed = ch->in_len;
 				}
 				ch->rt_pending = 0;
+				ch->round_trips += (unsigned long)round_trip;
 				emit_reply(ch, consumed, round_trip);
 				memmove(ch->in, ch->in + consumed, ch->in_len - consumed);
 				ch->in_len -= consumed;

@@ -18,16 +18,17 @@ typedef struct {
 	char *in; /* received, not yet consumed (one reply at its largest, and a bit) */
 	size_t in_len;
 	smtp_wbuf out;
-	smtp_reply reply;         /* the last reply read */
-	const smtp_observer *obs; /* of the current call, or NULL */
-	int64_t deadline;         /* of the current step */
-	int64_t t_wait;           /* when the current wait began ("timed out after N s") */
-	int rt_pending;           /* written since the last reply: the next one costs a round trip */
-	smtp_io_status status;    /* of the last failed call */
-	smtp_io_err err;          /* its cause and sentence */
-	size_t sent;              /* bytes written in all */
-	size_t received;          /* bytes read in all */
-	int got_bytes;            /* the last wait received some bytes (a timeout after none is SILENT) */
+	smtp_reply reply;          /* the last reply read */
+	const smtp_observer *obs;  /* of the current call, or NULL */
+	int64_t deadline;          /* of the current step */
+	int64_t t_wait;            /* when the current wait began ("timed out after N s") */
+	int rt_pending;            /* written since the last reply: the next one costs a round trip */
+	smtp_io_status status;     /* of the last failed call */
+	smtp_io_err err;           /* its cause and sentence */
+	size_t sent;               /* bytes written in all */
+	size_t received;           /* bytes read in all */
+	unsigned long round_trips; /* replies waited for, in all */
+	int got_bytes;             /* the last wait received some bytes (a timeout after none is SILENT) */
 } smtp_chat;
 
 /* 0, or -1 when out of memory. The chat owns conn from then on (smtp_chat_free closes it). */

@@ -24,7 +24,8 @@ typedef enum {
 	SMTP_EV_ERROR,       /* a failure: err, text = the sentence, reply = the server's reply or NULL */
 	SMTP_EV_ALSO_FAILED, /* after failover: text = "host:port, host:port" tried before the last one */
 	SMTP_EV_TIMING,      /* ms spent in a phase: num = SMTP_TIMING_* */
-	SMTP_EV_REUSE,       /* a pooled session is used again: text = host, num = port */
+	SMTP_EV_REUSE,       /* an open (pooled) session is used again: as SMTP_EV_HOST; the session's address,
+	                      * TLS, encryption, capabilities and AUTH events follow as if it had just opened */
 	SMTP_EV_DONE         /* success: reply = the final reply (the message accepted, or a check's last) */
 } smtp_event_kind;
 

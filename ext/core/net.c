@@ -50,6 +50,7 @@ struct smtp_conn {
 	int fd;
 	const smtp_io_ops *ops;
 	void *io_ctx;
+	int abandoned; /* closed without a word: the socket is shared with another process (fork) */
 	char address[INET6_ADDRSTRLEN + 16];
 };
 
@@ -814,6 +815,19 @@ int smtp_conn_local_literal(const smtp_conn *c, char *out, size_t outlen)
 const char *smtp_conn_address(const smtp_conn *c)
 {
 	return c ? c->address : "";
+}
+
+void smtp_conn_abandon(smtp_conn *c)
+{
+	if (c) {
+		c->abandoned = 1;
+		smtp_conn_close(c);
+	}
+}
+
+int smtp_conn_is_abandoned(const smtp_conn *c)
+{
+	return c && c->abandoned;
 }
 
 void smtp_conn_close(smtp_conn *c)

@@ -70,6 +70,10 @@ int smtp_conn_local_literal(const smtp_conn *c, char *out, size_t outlen);
 
 /* Closes (the io table's close first, no waiting) and frees. NULL is fine. */
 void smtp_conn_close(smtp_conn *c);
+/* Closes and frees without sending a byte (no TLS close_notify): for a connection inherited across
+ * fork(), whose socket the parent still uses. */
+void smtp_conn_abandon(smtp_conn *c);
+int smtp_conn_is_abandoned(const smtp_conn *c);
 
 /* Fills e (NULL is fine): the cause and one sentence. For net.c, tls.c and their io tables. */
 void smtp_io_seterr(smtp_io_err *e, smtp_cause cause, const char *fmt, ...)

@@ -137,27 +137,6 @@ static void reset_attempt(smtp_result *r)
 	smtp_strlist_init(&r->capabilities);
 }
 
-/* Forgets the previous message's outcome on the same connection (the transcript goes on). */
-static void reset_message(smtp_result *r)
-{
-	size_t i;
-
-	free(r->error);
-	free(r->hint);
-	free(r->message);
-	r->error = r->hint = r->message = NULL;
-	r->code = 0;
-	r->enhanced[0] = '\0';
-	smtp_err_clear(&r->err);
-	for (i = 0; i < r->rcpt_count; i++) {
-		free(r->rcpts[i].address);
-		free(r->rcpts[i].message);
-	}
-	free(r->rcpts);
-	r->rcpts = NULL;
-	r->rcpt_count = 0;
-}
-
 /* The reply's text with its lines joined by a space (res->message, per recipient). */
 static char *reply_oneline(const smtp_reply *rep)
 {
@@ -197,15 +176,13 @@ static void on_event(void *ctx, const smtp_event *ev)
 
 	switch (ev->kind) {
 	case SMTP_EV_HOST:
+	case SMTP_EV_REUSE:
 		reset_attempt(r);
 		smtp_copy_str(r->host, sizeof(r->host), ev->text);
 		r->port = ev->num;
 		r->mode = ev->mode;
 		r->credentials = ev->flag;
 		snprintf(r->encryption, sizeof(r->encryption), "none");
-		break;
-	case SMTP_EV_REUSE:
-		reset_message(r);
 		break;
 	case SMTP_EV_CONNECT:
 		smtp_copy_str(r->address, sizeof(r->address), ev->text);

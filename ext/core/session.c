@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/types.h>
 
 struct smtp_session {
 	smtp_chat chat;
@@ -27,9 +28,15 @@ struct smtp_session {
 	smtp_encryption enc; /* the mode for this host: AUTO resolved to SSL on port 465 */
 	char helo[256];
 	smtp_caps caps;
-	int messages;   /* handed to this connection */
-	smtp_err err;   /* the last failure of the current call */
-	char srv[1024]; /* the last reply, "550 5.1.1 User unknown" */
+	int messages;            /* handed to this connection */
+	int64_t opened_at;       /* smtp_now_ms() when it became READY */
+	int64_t last_used;       /* when the last call on it ended */
+	long pid;                /* the process that opened it (a fork must not use it) */
+	int credentials;         /* it authenticated (a username was set) */
+	char auth_mech[16];      /* the mechanism it authenticated with */
+	smtp_strlist caps_lines; /* the last EHLO's lines, told again on reuse */
+	smtp_err err;            /* the last failure of the current call */
+	char srv[1024];          /* the last reply, "550 5.1.1 User unknown" */
 };
 
 const char *smtp_session_state_name(smtp_session_state st)
@@ -55,6 +62,7 @@ void smtp_session_begin(smtp_session *s, int64_t deadline, const smtp_observer *
 void smtp_session_end(smtp_session *s)
 {
 	s->chat.obs = NULL;
+	s->last_used = smtp_now_ms();
 }
 
 smtp_chat *smtp_session_chat(smtp_session *s)
@@ -261,8 +269,15 @@ static void set_caps(smtp_session *s, int from_ehlo)
 {
 	smtp_event ev;
 
+	smtp_strlist_free(&s->caps_lines);
+	smtp_strlist_init(&s->caps_lines);
 	if (from_ehlo) {
+		size_t i;
 		smtp_caps_parse(&s->chat.reply, &s->caps);
+		for (i = 0; i < s->chat.reply.lines.count; i++) {
+			const char *l = s->chat.reply.lines.items[i];
+			smtp_strlist_add(&s->caps_lines, l, strlen(l));
+		}
 	} else {
 		smtp_caps_clear(&s->caps);
 	}
@@ -451,6 +466,7 @@ static int do_auth(smtp_session *s, const smtp_config *cfg)
 		return -1;
 	}
 	smtp_chat_emit_text(&s->chat, SMTP_EV_AUTH, smtp_auth_wire_name(mech));
+	smtp_copy_str(s->auth_mech, sizeof(s->auth_mech), smtp_auth_wire_name(mech));
 	snprintf(what, sizeof(what), "AUTH %s", smtp_auth_wire_name(mech));
 	out = smtp_auth_run(&s->chat, mech, cfg->username, cfg->password, &cause, why, sizeof(why));
 	emit_timing(s, SMTP_TIMING_AUTH, smtp_now_precise_ms() - t0);
@@ -478,6 +494,21 @@ static int do_auth(smtp_session *s, const smtp_config *cfg)
 }
 
 /* ---- open ---------------------------------------------------------------------------------- */
+
+/* SMTP_EV_HOST (an attempt on a new connection) or SMTP_EV_REUSE (on a kept one). */
+static void emit_attempt(smtp_session *s, smtp_event_kind kind)
+{
+	smtp_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.text = s->host;
+	ev.len = strlen(s->host);
+	ev.num = s->port;
+	ev.mode = s->enc;
+	ev.flag = s->credentials;
+	smtp_chat_emit(&s->chat, &ev);
+}
 
 static const char *enc_used_name(const smtp_session *s)
 {
@@ -571,7 +602,6 @@ smtp_session *smtp_session_open(const smtp_config *cfg, const smtp_host_entry *h
                                 int64_t deadline, const smtp_observer *obs, smtp_err *err)
 {
 	smtp_session *s = calloc(1, sizeof(*s));
-	smtp_event ev;
 
 	if (err) {
 		smtp_err_clear(err);
@@ -584,6 +614,9 @@ smtp_session *smtp_session_open(const smtp_config *cfg, const smtp_host_entry *h
 		return NULL;
 	}
 	s->state = SMTP_S_CLOSED;
+	s->pid = (long)getpid();
+	s->credentials = has_user(cfg);
+	smtp_strlist_init(&s->caps_lines);
 	smtp_err_clear(&s->err);
 	smtp_session_begin(s, deadline, obs);
 	smtp_copy_str(s->host, sizeof(s->host), host->host);
@@ -594,14 +627,7 @@ smtp_session *smtp_session_open(const smtp_config *cfg, const smtp_host_entry *h
 	}
 	smtp_copy_str(s->helo, sizeof(s->helo), p->helo ? p->helo : "");
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = SMTP_EV_HOST;
-	ev.text = s->host;
-	ev.len = strlen(s->host);
-	ev.num = s->port;
-	ev.mode = s->enc;
-	ev.flag = has_user(cfg);
-	smtp_chat_emit(&s->chat, &ev);
+	emit_attempt(s, SMTP_EV_HOST);
 
 	if (open_host(s, cfg, p) == 0) {
 		s->chat.deadline = deadline;
@@ -614,6 +640,7 @@ smtp_session *smtp_session_open(const smtp_config *cfg, const smtp_host_entry *h
 		}
 		if (open_rest(s, cfg, p) == 0) {
 			s->state = SMTP_S_READY;
+			s->opened_at = s->last_used = smtp_now_ms();
 			smtp_session_end(s);
 			return s;
 		}
@@ -679,5 +706,85 @@ void smtp_session_free(smtp_session *s)
 		return;
 	}
 	smtp_chat_free(&s->chat);
+	smtp_strlist_free(&s->caps_lines);
 	free(s);
+}
+
+void smtp_session_abandon(smtp_session *s)
+{
+	if (!s) {
+		return;
+	}
+	smtp_conn_abandon(s->chat.conn);
+	s->chat.conn = NULL;
+	smtp_session_free(s);
+}
+
+/* ---- reuse (pool.c) ------------------------------------------------------------------------ */
+
+int64_t smtp_session_opened_at(const smtp_session *s)
+{
+	return s->opened_at;
+}
+
+int64_t smtp_session_last_used(const smtp_session *s)
+{
+	return s->last_used;
+}
+
+long smtp_session_pid(const smtp_session *s)
+{
+	return s->pid;
+}
+
+int smtp_session_idle_ok(smtp_session *s)
+{
+	/* An idle connection has nothing to say: a byte waiting is a 421 the server sent before closing,
+	 * or its EOF, or a reset. Either way it cannot be used (and costs no round trip to find out). */
+	return s && s->state == SMTP_S_READY && s->chat.conn && smtp_chat_pending(&s->chat) == 0
+	       && !smtp_conn_readable_now(s->chat.conn);
+}
+
+void smtp_session_replay(smtp_session *s, const smtp_observer *obs)
+{
+	smtp_event ev;
+	smtp_reply caps;
+	smtp_tls_info info;
+	char *subject = NULL;
+	size_t i;
+
+	s->chat.obs = obs;
+	emit_attempt(s, SMTP_EV_REUSE);
+	smtp_chat_emit_text(&s->chat, SMTP_EV_CONNECT, smtp_conn_address(s->chat.conn));
+	smtp_chat_note(&s->chat, "reusing the connection to %s port %d (%s), message %d on it, idle %lld ms", s->host,
+	               s->port, smtp_conn_address(s->chat.conn), s->messages + 1,
+	               (long long)(smtp_now_ms() - s->last_used));
+	if (smtp_tls_active(s->chat.conn)) {
+		subject = smtp_tls_peer_subject(s->chat.conn);
+		info.protocol = smtp_tls_protocol(s->chat.conn);
+		info.cipher = smtp_tls_cipher(s->chat.conn);
+		info.peer_subject = subject;
+		info.verified = smtp_tls_verified(s->chat.conn);
+		info.verify_asked = info.verified;
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = SMTP_EV_TLS;
+		ev.tls = &info;
+		smtp_chat_emit(&s->chat, &ev);
+		free(subject);
+	}
+	smtp_chat_emit_text(&s->chat, SMTP_EV_ENCRYPTION, enc_used_name(s));
+	smtp_reply_init(&caps);
+	caps.code = 250;
+	for (i = 0; i < s->caps_lines.count; i++) {
+		smtp_strlist_add(&caps.lines, s->caps_lines.items[i], strlen(s->caps_lines.items[i]));
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = SMTP_EV_CAPS;
+	ev.reply = s->caps.esmtp ? &caps : NULL;
+	smtp_chat_emit(&s->chat, &ev);
+	smtp_reply_free(&caps);
+	if (s->auth_mech[0]) {
+		smtp_chat_emit_text(&s->chat, SMTP_EV_AUTH, s->auth_mech);
+	}
+	s->chat.obs = NULL;
 }

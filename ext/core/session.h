@@ -44,6 +44,21 @@ int smtp_session_reset(smtp_session *s, int64_t deadline, const smtp_observer *o
 void smtp_session_quit(smtp_session *s, int64_t deadline, const smtp_observer *obs);
 /* Closes without QUIT and frees. NULL is fine. */
 void smtp_session_free(smtp_session *s);
+/* Frees without sending a byte, TLS close_notify included: a session inherited across fork(). */
+void smtp_session_abandon(smtp_session *s);
+
+/* ---- for pool.c: the age, the owner and the health of an idle session ------------------------ */
+
+int64_t smtp_session_opened_at(const smtp_session *s);
+int64_t smtp_session_last_used(const smtp_session *s);
+long smtp_session_pid(const smtp_session *s);
+/* Without waiting: 1 when the idle session is READY and nothing is waiting on its socket (a byte
+ * there is a 421 sent while idle, an EOF or a reset). */
+int smtp_session_idle_ok(smtp_session *s);
+/* Tells obs what a listener would have heard when the session was opened (SMTP_EV_REUSE with host,
+ * port and mode, then the address, TLS, encryption, capabilities and AUTH mechanism): a reused
+ * session's result looks like a fresh one's. */
+void smtp_session_replay(smtp_session *s, const smtp_observer *obs);
 
 smtp_session_state smtp_session_state_get(const smtp_session *s);
 const smtp_caps *smtp_session_caps(const smtp_session *s);

@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <openssl/evp.h>
+
 static int lower(int c)
 {
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
@@ -371,4 +373,42 @@ static int valid_address_literal(const char *d)
 int smtp_helo_valid(const char *name)
 {
 	return name && (smtp_domain_valid(name) || valid_address_literal(name));
+}
+
+static void key_add(EVP_MD_CTX *md, const char *field, const char *v)
+{
+	v = v ? v : "";
+	EVP_DigestUpdate(md, field, strlen(field) + 1);
+	EVP_DigestUpdate(md, v, strlen(v) + 1);
+}
+
+void smtp_config_key(const smtp_config *cfg, const char *helo, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	char num[64];
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	memset(out, '0', 64);
+	out[64] = '\0';
+	if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(md);
+		return; /* an all-zero key: every call still opens its own session (see pool.c) */
+	}
+	key_add(md, "hosts", cfg->hosts);
+	snprintf(num, sizeof(num), "%d/%d/%d/%d/%d", cfg->port, (int)cfg->encryption, (int)cfg->auth, cfg->verify_peer,
+	         cfg->allow_insecure_auth);
+	key_add(md, "numbers", num);
+	key_add(md, "username", cfg->username);
+	key_add(md, "secret", cfg->password);
+	key_add(md, "helo", helo);
+	key_add(md, "cafile", cfg->cafile);
+	if (EVP_DigestFinal_ex(md, d, &n) == 1) {
+		for (i = 0; i < n && i < 32; i++) {
+			out[2 * i] = hex[d[i] >> 4];
+			out[2 * i + 1] = hex[d[i] & 15];
+		}
+	}
+	EVP_MD_CTX_free(md);
 }

@@ -36,7 +36,18 @@ typedef struct {
 	/* Not settings but what the caller keeps for the whole process and lends to each call: */
 	struct smtp_tls_cache *tls_cache;   /* TLS contexts by (verify_peer, cafile); NULL: one for this call */
 	struct smtp_local_name *local_name; /* this machine's EHLO name, worked out once; NULL: each call */
+	struct smtp_pool *pool;             /* the process's pool (pool.h): its statistics, and with persistent
+	                                     * the sessions kept for the next call; NULL: none */
+	int persistent;                     /* keep sessions in the pool (smtp.persistent) */
+	int max_messages;                   /* pool: messages per connection (smtp.max_messages) */
+	int idle_timeout_ms;                /* pool: an idle connection older than this is closed */
+	int max_age_ms;                     /* pool: a connection older than this is not used again */
 } smtp_config;
+
+/* Everything that identifies a session, as 64 hex digits (SHA-256): hosts, port, encryption, user, the
+ * secret (only its hash ever leaves this function), auth, the EHLO name, verify_peer, cafile and
+ * allow_insecure_auth. A session opened under one key is never used under another. */
+void smtp_config_key(const smtp_config *cfg, const char *helo, char out[65]);
 
 /* This machine's fully qualified name for EHLO (net.h smtp_local_fqdn), looked up at the first
  * submission within its deadline and then kept: known = 1, name = "" when the machine has none (EHLO

@@ -2,6 +2,7 @@
 #include "submit.h"
 
 #include "net.h"
+#include "pool.h"
 #include "route.h"
 #include "tls.h"
 #include "transaction.h"
@@ -69,20 +70,73 @@ static int choose_helo(const smtp_config *cfg, int64_t deadline, char *out, size
 	return 0;
 }
 
+/* Counts what the pool's statistics want while passing every event on. */
+typedef struct {
+	const smtp_observer *next;
+	unsigned long rcpts_ok;
+} counter;
+
+static void count_event(void *ctx, const smtp_event *ev)
+{
+	counter *c = ctx;
+
+	if (ev->kind == SMTP_EV_RCPT && ev->reply && ev->reply->code >= 250 && ev->reply->code < 260) {
+		c->rcpts_ok++;
+	}
+	emit(c->next, ev);
+}
+
+/* A kept session failed at its first command, before the server accepted anything (it had closed,
+ * reset or said 421 while idle): the message may go again on a new connection, it cannot be a
+ * duplicate. */
+static int gone_before_mail(const smtp_err *e)
+{
+	return e->stage == SMTP_STAGE_MAIL
+	       && (e->cause == SMTP_CAUSE_CLOSED || e->cause == SMTP_CAUSE_IO || e->cause == SMTP_CAUSE_SERVER_CLOSING);
+}
+
+static void limits_of(const smtp_config *cfg, smtp_pool_limits *lim)
+{
+	memset(lim, 0, sizeof(*lim));
+	lim->max_messages = cfg->max_messages;
+	lim->idle_timeout_ms = cfg->idle_timeout_ms;
+	lim->max_age_ms = cfg->max_age_ms;
+	lim->probe_after_ms = SMTP_POOL_PROBE_AFTER_MS;
+	lim->probe_ms = SMTP_POOL_PROBE_MS;
+}
+
+void smtp_submit_limits(const smtp_config *cfg, smtp_pool_limits *lim)
+{
+	limits_of(cfg, lim);
+}
+
 int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const smtp_observer *obs, smtp_err *err)
 {
 	double t0 = smtp_now_precise_ms();
 	int timeout = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
 	int64_t deadline = smtp_now_ms() + timeout;
 	smtp_tls_cache *tls = cfg->tls_cache, *own = NULL;
+	smtp_pool *pool = msg && cfg->persistent ? cfg->pool : NULL; /* a check never uses the pool: it must
+	                                                               * really connect */
+	smtp_pool_stats *stats = smtp_pool_stats_of(cfg->pool);
+	smtp_pool_limits lim;
 	smtp_session *s = NULL;
 	smtp_event ev;
-	char helo[256];
+	smtp_observer wrap;
+	counter cnt;
+	char helo[256], key[65];
+	unsigned long rt0 = 0, bytes0 = 0;
 	int rc = -1;
 
 	if (err) {
 		smtp_err_clear(err);
 	}
+	memset(&cnt, 0, sizeof(cnt));
+	cnt.next = obs;
+	wrap.on_event = count_event;
+	wrap.ctx = &cnt;
+	obs = &wrap;
+	limits_of(cfg, &lim);
 	if (!tls) {
 		tls = own = smtp_tls_cache_new();
 		if (!tls) {
@@ -93,14 +147,42 @@ int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const 
 	if (choose_helo(cfg, deadline, helo, sizeof(helo), obs, err) != 0) {
 		goto done;
 	}
-	s = smtp_route_open(cfg, tls, helo, deadline, obs, err);
-	if (!s) {
-		goto done;
+	if (pool) {
+		smtp_config_key(cfg, helo, key);
+		s = smtp_pool_take(pool, key, &lim, obs);
+		if (s) {
+			smtp_err e;
+			smtp_session_replay(s, obs);
+			rt0 = smtp_session_chat(s)->round_trips;
+			bytes0 = (unsigned long)smtp_session_chat(s)->sent;
+			rc = smtp_transaction_send(s, msg, deadline, obs, &e);
+			if (rc != 0 && gone_before_mail(&e) && deadline - smtp_now_ms() > 0) {
+				smtp_event note;
+				memset(&note, 0, sizeof(note));
+				note.kind = SMTP_EV_NOTE;
+				note.text = "the kept connection was gone before the server accepted anything: sending on a new one";
+				note.len = strlen(note.text);
+				emit(obs, &note);
+				stats->retries++;
+				stats->round_trips += smtp_session_chat(s)->round_trips - rt0;
+				smtp_session_free(s);
+				s = NULL;
+			} else if (err && rc != 0) {
+				*err = e;
+			}
+		}
 	}
-	if (msg) {
-		rc = smtp_transaction_send(s, msg, deadline, obs, err);
-	} else {
-		rc = 0;
+	if (!s) {
+		s = smtp_route_open(cfg, tls, helo, deadline, obs, err);
+		if (!s) {
+			goto done;
+		}
+		if (stats) {
+			stats->opened++;
+		}
+		rt0 = 0;
+		bytes0 = 0;
+		rc = msg ? smtp_transaction_send(s, msg, deadline, obs, err) : 0;
 	}
 	if (rc == 0) {
 		memset(&ev, 0, sizeof(ev));
@@ -109,8 +191,18 @@ int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const 
 		ev.reply = &smtp_session_chat(s)->reply;
 		emit(obs, &ev);
 	}
-	smtp_session_quit(s, deadline, obs);
-	smtp_session_free(s);
+	if (stats) {
+		stats->messages += rc == 0 ? 1 : 0;
+		stats->recipients += cnt.rcpts_ok;
+		stats->round_trips += smtp_session_chat(s)->round_trips - rt0;
+		stats->bytes += smtp_session_chat(s)->sent - bytes0;
+	}
+	if (pool) {
+		smtp_pool_put(pool, key, s, &lim, deadline);
+	} else {
+		smtp_session_quit(s, deadline, obs);
+		smtp_session_free(s);
+	}
 done:
 	smtp_tls_cache_free(own);
 	memset(&ev, 0, sizeof(ev));

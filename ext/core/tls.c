@@ -492,7 +492,7 @@ static void tls_close(smtp_conn *c)
 	if (!s) {
 		return;
 	}
-	if (!s->fatal) {
+	if (!s->fatal && !smtp_conn_is_abandoned(c)) {
 		SSL_shutdown(s->ssl); /* close_notify, best effort: the socket is non-blocking */
 	}
 	state_free(s);

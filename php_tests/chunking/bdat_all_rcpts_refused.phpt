@@ -11,7 +11,7 @@ smtp
 <?php
 require __DIR__ . '/../servers/server.inc';
 $srv = smtp_test_server(['chunking' => true, 'faults' => ['rcpt=550 5.1.1 No such user']]);
-smtp_test_ini($srv);
+smtp_test_ini($srv, ['smtp.persistent' => '0']); // the connection's record is read below: it must end
 var_dump(mail('one@example.org, two@example.org', 'nobody', "body"));
 $e = smtp_last_error();
 var_dump($e['stage'], $e['code'], $e['enhanced']);

@@ -10,7 +10,7 @@ smtp
 <?php
 require __DIR__ . '/../servers/server.inc';
 $srv = smtp_test_server(['listen' => '::1']);
-smtp_test_ini($srv, ['smtp.host' => "[::1]:{$srv['port']}"]);
+smtp_test_ini($srv, ['smtp.persistent' => '0', 'smtp.host' => "[::1]:{$srv['port']}"]);
 var_dump(mail('to@example.org', 'v6', 'b'));
 var_dump(smtp_last_error());
 var_dump(count(smtp_test_messages($srv)));

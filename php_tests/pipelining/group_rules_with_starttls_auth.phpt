@@ -12,7 +12,7 @@ smtp
 <?php
 require __DIR__ . '/../servers/server.inc';
 $srv = smtp_test_server(['starttls' => true, 'auth' => 'PLAIN LOGIN', 'users' => ['alice' => 'secret']]);
-smtp_test_ini($srv, ['smtp.encryption' => 'tls', 'smtp.cafile' => $srv['ca'],
+smtp_test_ini($srv, ['smtp.persistent' => '0', 'smtp.encryption' => 'tls', 'smtp.cafile' => $srv['ca'],
     'smtp.username' => 'alice', 'smtp.password' => 'secret']);
 var_dump(mail('to@example.org', 'groups', 'b'));
 $e = smtp_test_messages($srv)[0]['envelope'];

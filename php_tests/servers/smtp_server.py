@@ -34,6 +34,9 @@ Faults (repeatable --fault RULE):
   trickle              send the greeting one byte every 0.3 s, forever (until the client
                        closes or 10 minutes pass)
   delay=STAGE:SECONDS  wait SECONDS before answering STAGE
+  idle-421             a connection idle past --conn-timeout gets "421 4.4.2 Idle too long" before the close
+  421-at-mail=N        the Nth MAIL FROM of a connection is answered 421 and the connection closed
+  close-at-mail=N      the Nth MAIL FROM of a connection: the connection is closed without a reply
 Nothing runs forever: --idle-exit (default 120 s), --max-lifetime (default 900 s),
 --parent-pid (exit when that process is gone).
 """
@@ -85,6 +88,9 @@ class Faults:
         self.inject_after_starttls = False
         self.trickle = False
         self.delay = {}
+        self.idle_421 = False       # idle-421: say 421 before closing a connection idle past --conn-timeout
+        self.at421_mail = set()     # 421-at-mail=N: the Nth MAIL on a connection gets 421 and the close
+        self.close_at_mail = set()  # close-at-mail=N: the Nth MAIL on a connection: close without a reply
         for rule in rules:
             self._add(rule)
 
@@ -117,6 +123,12 @@ class Faults:
             self.inject_after_starttls = True
         elif lname == "trickle" and not eq:
             self.trickle = True
+        elif lname == "idle-421" and not eq:
+            self.idle_421 = True
+        elif lname == "421-at-mail" and eq and value.strip().isdigit():
+            self.at421_mail.add(int(value))
+        elif lname == "close-at-mail" and eq and value.strip().isdigit():
+            self.close_at_mail.add(int(value))
         elif lname == "delay" and eq:
             st, _, secs = value.partition(":")
             self.delay[self._stage(st, rule)] = float(secs)
@@ -395,6 +407,12 @@ class Connection:
         try:
             d = self.sock.recv(65536)
         except socket.timeout:
+            if self.f.idle_421:
+                try:
+                    self.send_raw(b"421 4.4.2 Idle too long, closing connection\r\n")
+                except Exception:
+                    pass
+                self.closed_by = "server"
             raise Closed("read timed out")
         except (OSError, ssl.SSLError) as e:
             raise Closed("read failed: %s" % e)
@@ -912,6 +930,15 @@ class Connection:
         return addr, m.group(2).split()
 
     def cmd_mail(self, arg):
+        self.mail_count = getattr(self, "mail_count", 0) + 1
+        if self.mail_count in self.f.at421_mail:
+            self.reply("421 4.3.2 Service shutting down")
+            self.flush()
+            self.closed_by = "server"
+            raise Closed("fault: 421-at-mail=%d" % self.mail_count)
+        if self.mail_count in self.f.close_at_mail:
+            self.closed_by = "server"
+            raise Closed("fault: close-at-mail=%d" % self.mail_count)
         if not self.helo:
             return self.reply("503 5.5.1 Error: send HELO/EHLO first")
         if self.mail_from is not None:

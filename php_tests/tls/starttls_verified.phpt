@@ -11,7 +11,7 @@ smtp
 <?php
 require __DIR__ . '/../servers/server.inc';
 $srv = smtp_test_server(['starttls' => true]);
-smtp_test_ini($srv, ['smtp.encryption' => 'tls', 'smtp.cafile' => $srv['ca'], 'smtp.verify_peer' => 1]);
+smtp_test_ini($srv, ['smtp.persistent' => '0', 'smtp.encryption' => 'tls', 'smtp.cafile' => $srv['ca'], 'smtp.verify_peer' => 1]);
 var_dump(mail('to@example.org', 'starttls', 'b'));
 var_dump(smtp_last_error());
 $e = smtp_test_messages($srv)[0]['envelope'];
