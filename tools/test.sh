@@ -40,6 +40,7 @@ tools/build.sh || { echo "build failed"; echo "all: 0 passed, 1 failed"; exit 1;
 stage unit php_tests/unit/run.sh
 stage phpt bash tools/run-phpt.sh
 [ -x php_tests/netns/run.bash ] && stage netns php_tests/netns/run.bash
+[ -x php_tests/fpm/run.bash ] && stage fpm php_tests/fpm/run.bash
 [ -x php_tests/interop/interop.bash ] && stage interop php_tests/interop/interop.bash
 [ -x php_tests/interop/dropin.bash ] && stage dropin php_tests/interop/dropin.bash
 [ -f php_tests/packaging/run.bash ] && stage packaging bash php_tests/packaging/run.bash
