@@ -166,7 +166,7 @@ fi
 cc=${CC:-cc}
 if $cc -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -I"$top/ext/core" \
 	-o "$tmp/net_probe" "$here/net_probe.c" "$top/ext/core/net.c" "$top/ext/core/clock.c" \
-	"$top/ext/core/buf.c" "$top/ext/core/error.c" "$top/ext/core/settings.c" -lcares 2>"$tmp/probe.log"; then
+	"$top/ext/core/buf.c" "$top/ext/core/error.c" "$top/ext/core/settings.c" -lcares -lcrypto 2>"$tmp/probe.log"; then
 	out=$(ip netns exec "$ns" timeout 20 "$tmp/net_probe" connect mail.example.com 25 1500 2>&1)
 	read -r pst pcause pms ptext <<<"$out"
 	if [ "${pst:-}" = timeout ] && [ "${pcause:-}" = dns_timeout ] && [ "${pms:-99999}" -ge 1000 ] \
