@@ -12,4 +12,4 @@ if [ -z "$fpm" ] || ! command -v cgi-fcgi >/dev/null; then
 	echo "fpm: php-fpm8.2 or cgi-fcgi is missing (tools/deps.sh installs php8.2-fpm and libfcgi-bin)"
 	echo "fpm: 0 passed, 1 failed"; exit 1
 fi
-exec php -d extension="$top/modules/smtp.so" "$here/fpm_pool.php" "$fpm" "$top/modules/smtp.so"
+exec php -d extension="$top/modules/smtp.so" "$here/fpm_pool.inc" "$fpm" "$top/modules/smtp.so"
