@@ -95,7 +95,8 @@ static PHP_MINFO_FUNCTION(smtp)
 		char v[64];
 		snprintf(v, sizeof(v), "%d", smtp_pool_idle(SMTP_G(pool)));
 		php_info_print_table_row(2, "Kept connections now", v);
-		snprintf(v, sizeof(v), "%llu opened, %llu reused, %llu retried", st->opened, st->reused, st->retries);
+		snprintf(v, sizeof(v), "%llu opened (%llu with TLS resumed), %llu reused, %llu retried", st->opened,
+			st->tls_resumed, st->reused, st->retries);
 		php_info_print_table_row(2, "Connections of this process", v);
 		snprintf(v, sizeof(v), "%llu messages, %llu recipients, %llu bytes", st->messages, st->recipients, st->bytes);
 		php_info_print_table_row(2, "Sent by this process", v);
@@ -124,6 +125,7 @@ PHP_FUNCTION(smtp_stats)
 	add_assoc_long(return_value, "retries", (zend_long) st->retries);
 	add_assoc_long(return_value, "probes", (zend_long) st->probes);
 	add_assoc_long(return_value, "dropped", (zend_long) st->dropped);
+	add_assoc_long(return_value, "tls_resumed", (zend_long) st->tls_resumed);
 	add_assoc_long(return_value, "idle", (zend_long) smtp_pool_idle(SMTP_G(pool)));
 	add_assoc_bool(return_value, "persistent", SMTP_G(persistent));
 }

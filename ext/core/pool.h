@@ -30,6 +30,7 @@ typedef struct {
 	unsigned long long retries;     /* a kept connection was gone at its first command: sent again on a new one */
 	unsigned long long probes;      /* RSET before reusing a long-idle connection */
 	unsigned long long dropped;     /* kept connections closed: gone, over a limit, another process's */
+	unsigned long long tls_resumed; /* new connections whose TLS handshake resumed an earlier session */
 } smtp_pool_stats;
 
 typedef struct smtp_pool smtp_pool;

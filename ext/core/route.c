@@ -53,6 +53,12 @@ static void fail_config(const smtp_observer *obs, smtp_err *err, const char *sen
 smtp_session *smtp_route_open(const smtp_config *cfg, smtp_tls_cache *tls, const char *helo, int64_t deadline,
                               const smtp_observer *obs, smtp_err *err)
 {
+	return smtp_route_open_resumable(cfg, tls, helo, deadline, 0, obs, err);
+}
+
+smtp_session *smtp_route_open_resumable(const smtp_config *cfg, smtp_tls_cache *tls, const char *helo, int64_t deadline,
+                                        int tls_resume, const smtp_observer *obs, smtp_err *err)
+{
 	smtp_host_entry hosts[SMTP_MAX_HOSTS];
 	char perr[300], sentence[400];
 	smtp_buf tried;
@@ -94,6 +100,7 @@ smtp_session *smtp_route_open(const smtp_config *cfg, smtp_tls_cache *tls, const
 		p.tls = tls;
 		p.helo = helo;
 		p.greet_deadline = smtp_share_deadline(deadline, n - i);
+		p.tls_resume = tls_resume;
 		s = smtp_session_open(cfg, &hosts[i], &p, deadline, &wrap, &e);
 		if (s) {
 			return s;

@@ -14,5 +14,8 @@
  * is the EHLO name to send ("" : our address literal). */
 smtp_session *smtp_route_open(const smtp_config *cfg, smtp_tls_cache *tls, const char *helo, int64_t deadline,
                               const smtp_observer *obs, smtp_err *err);
+/* The same, offering each host the TLS session of an earlier connection to it (tls.h). */
+smtp_session *smtp_route_open_resumable(const smtp_config *cfg, smtp_tls_cache *tls, const char *helo, int64_t deadline,
+                                        int tls_resume, const smtp_observer *obs, smtp_err *err);
 
 #endif

@@ -110,6 +110,11 @@ void smtp_session_count_message(smtp_session *s)
 	s->messages++;
 }
 
+int smtp_session_tls_resumed(const smtp_session *s)
+{
+	return s->chat.conn && smtp_tls_resumed(s->chat.conn);
+}
+
 int smtp_session_messages(const smtp_session *s)
 {
 	return s->messages;
@@ -330,7 +335,7 @@ static smtp_tls_ctx *tls_context(smtp_session *s, const smtp_config *cfg, smtp_t
 	return smtp_tls_cache_get(cache, cfg->verify_peer, cfg->cafile, &s->chat.err);
 }
 
-static int do_handshake(smtp_session *s, const smtp_config *cfg, smtp_tls_ctx *ctx, const char *what)
+static int do_handshake(smtp_session *s, const smtp_config *cfg, smtp_tls_ctx *ctx, int resume, const char *what)
 {
 	double t0 = smtp_now_precise_ms();
 	smtp_io_status st;
@@ -339,7 +344,13 @@ static int do_handshake(smtp_session *s, const smtp_config *cfg, smtp_tls_ctx *c
 	char *subject;
 
 	s->chat.t_wait = smtp_now_ms();
-	st = ctx ? smtp_tls_start(s->chat.conn, ctx, s->host, s->chat.deadline, &s->chat.err) : SMTP_IO_CERT;
+	{
+		char peer[300];
+		snprintf(peer, sizeof(peer), "%s:%d", s->host, s->port);
+		st = ctx ? smtp_tls_start_resumable(s->chat.conn, ctx, s->host, resume ? peer : NULL, s->chat.deadline,
+		                                    &s->chat.err)
+		         : SMTP_IO_CERT;
+	}
 	emit_timing(s, SMTP_TIMING_TLS, smtp_now_precise_ms() - t0);
 	if (st != SMTP_IO_OK) {
 		s->chat.status = st;
@@ -364,15 +375,16 @@ static int do_handshake(smtp_session *s, const smtp_config *cfg, smtp_tls_ctx *c
 	ev.kind = SMTP_EV_TLS;
 	ev.tls = &info;
 	smtp_chat_emit(&s->chat, &ev);
-	smtp_chat_note(&s->chat, "TLS established: %s, %s, certificate %.300s, %s", info.protocol, info.cipher,
+	smtp_chat_note(&s->chat, "TLS established: %s, %s, certificate %.300s, %s%s", info.protocol, info.cipher,
 	               subject ? subject : "(none)",
 	               info.verified ? "verified"
-	                             : (cfg->verify_peer ? "not verified" : "not checked (smtp.verify_peer=0)"));
+	                             : (cfg->verify_peer ? "not verified" : "not checked (smtp.verify_peer=0)"),
+	               smtp_tls_resumed(s->chat.conn) ? ", session resumed" : "");
 	free(subject);
 	return 0;
 }
 
-static int do_starttls(smtp_session *s, const smtp_config *cfg, smtp_tls_cache *cache)
+static int do_starttls(smtp_session *s, const smtp_config *cfg, smtp_tls_cache *cache, int resume)
 {
 	smtp_tls_ctx *ctx;
 
@@ -412,7 +424,7 @@ static int do_starttls(smtp_session *s, const smtp_config *cfg, smtp_tls_cache *
 		smtp_session_break(s);
 		return -1;
 	}
-	if (do_handshake(s, cfg, ctx, "STARTTLS") != 0) {
+	if (do_handshake(s, cfg, ctx, resume, "STARTTLS") != 0) {
 		return -1;
 	}
 	/* What the server said before TLS cannot be trusted: ask again. */
@@ -555,7 +567,7 @@ static int open_host(smtp_session *s, const smtp_config *cfg, const smtp_open_pa
 
 	if (s->enc == SMTP_ENC_SSL) {
 		snprintf(what, sizeof(what), "TLS connection to %s:%d", s->host, s->port);
-		if (do_handshake(s, cfg, ctx, what) != 0) {
+		if (do_handshake(s, cfg, ctx, p->tls_resume, what) != 0) {
 			return -1;
 		}
 		s->chat.rt_pending = 1;
@@ -587,7 +599,7 @@ static int open_rest(smtp_session *s, const smtp_config *cfg, const smtp_open_pa
 	}
 	if (s->enc == SMTP_ENC_TLS
 	    || (s->enc == SMTP_ENC_AUTO && (s->caps.starttls || (has_user(cfg) && !cfg->allow_insecure_auth)))) {
-		if (do_starttls(s, cfg, p->tls) != 0) {
+		if (do_starttls(s, cfg, p->tls, p->tls_resume) != 0) {
 			return -1;
 		}
 	}

@@ -28,6 +28,7 @@ typedef struct {
 	smtp_tls_cache *tls;    /* where STARTTLS and implicit TLS get their context */
 	const char *helo;       /* the EHLO name; "" or NULL: our address literal */
 	int64_t greet_deadline; /* connect, TLS and greeting by then (failover's share) */
+	int tls_resume;         /* offer the TLS session of an earlier connection to this host */
 } smtp_open_params;
 
 /* Opens a session to one host (cfg's port and encryption apply unless the entry has its own port).
@@ -105,5 +106,7 @@ void smtp_session_break(smtp_session *s);
 /* One more message was handed to this connection. */
 void smtp_session_count_message(smtp_session *s);
 int smtp_session_messages(const smtp_session *s);
+/* Its TLS handshake resumed a session of an earlier connection to the same host and port. */
+int smtp_session_tls_resumed(const smtp_session *s);
 
 #endif

@@ -173,12 +173,14 @@ int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const 
 		}
 	}
 	if (!s) {
-		s = smtp_route_open(cfg, tls, helo, deadline, obs, err);
+		/* TLS resumption goes with kept connections: a check or a test send shows a full handshake */
+		s = smtp_route_open_resumable(cfg, tls, helo, deadline, pool != NULL, obs, err);
 		if (!s) {
 			goto done;
 		}
 		if (stats) {
 			stats->opened++;
+			stats->tls_resumed += smtp_session_tls_resumed(s) ? 1 : 0;
 		}
 		rt0 = 0;
 		bytes0 = 0;

@@ -34,13 +34,26 @@
 #define SMTP_BIO_TYPE (BIO_TYPE_SOURCE_SINK | 0xE5)
 
 /* Contexts kept per cache: one per (verify, cafile) in use; a process rarely has more than two. */
-#define TLS_CACHE_MAX 8
+#define TLS_CACHE_MAX    8
+#define TLS_SESSIONS_MAX 16 /* resumable sessions kept per context, by peer */
+#define TLS_PEER_ID_MAX  300
 /* The largest plaintext handed to one SSL_write_ex (the same (p, n) is passed again after WANT_*:
  * net.c passes what is left, and the cap is applied the same way each time). */
 #define TLS_WRITE_CHUNK (1u << 20)
 
+/* A session the server gave us (a TLS 1.3 ticket, or a TLS 1.2 session), to resume the next handshake
+ * with the same peer: one round trip and no certificate chain to verify again. */
+typedef struct {
+	char id[TLS_PEER_ID_MAX]; /* "host:port" (the name the certificate was checked against) */
+	SSL_SESSION *sess;
+	unsigned long used; /* for eviction: a counter, not a clock */
+} tls_resume;
+
 struct smtp_tls_ctx {
 	SSL_CTX *ctx;
+	tls_resume sessions[TLS_SESSIONS_MAX];
+	int nsessions;
+	unsigned long tick;
 	int verify;
 	char *cafile; /* "" for the system store (or no verification) */
 	int have_stat;
@@ -68,6 +81,8 @@ typedef struct {
 	int sys_errno; /* last errno seen inside the BIO */
 	char protocol[32];
 	char cipher[96];
+	int resumed;                   /* the handshake resumed a kept session */
+	char peer_id[TLS_PEER_ID_MAX]; /* where a new session from the server is kept ("" : nowhere) */
 } tls_state;
 
 static const smtp_io_ops tls_ops;
@@ -89,8 +104,16 @@ static const char *ssl_reason(unsigned long e)
 
 static void ctx_free(smtp_tls_ctx *t)
 {
+	int i;
+
 	if (!t) {
 		return;
+	}
+	for (i = 0; i < t->nsessions; i++) {
+		SSL_SESSION_free(t->sessions[i].sess);
+	}
+	if (t->ctx) {
+		SSL_CTX_set_app_data(t->ctx, NULL);
 	}
 	SSL_CTX_free(t->ctx);
 	free(t->cafile);
@@ -127,6 +150,56 @@ static int ctx_same_file(const smtp_tls_ctx *a, const smtp_tls_ctx *b)
 	           && a->size == b->size);
 }
 
+/* OpenSSL hands over a new session (during the handshake for TLS 1.2, in a ticket after it for
+ * TLS 1.3): keep it for the peer, replacing the one kept before; the least recently kept makes room. */
+static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
+{
+	tls_state *s = SSL_get_app_data(ssl);
+	/* through the SSL_CTX, whose reference the SSL holds: a kept connection may outlive the cache entry
+	 * (ctx_free clears this pointer first), and a ticket may come late */
+	smtp_tls_ctx *t = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+	int i, slot = -1;
+
+	if (!t || !s->peer_id[0] || !SSL_SESSION_is_resumable(sess)) {
+		return 0; /* not kept: OpenSSL frees it */
+	}
+	for (i = 0; i < t->nsessions; i++) {
+		if (strcmp(t->sessions[i].id, s->peer_id) == 0) {
+			slot = i;
+			break;
+		}
+	}
+	if (slot < 0 && t->nsessions < TLS_SESSIONS_MAX) {
+		slot = t->nsessions++;
+		t->sessions[slot].sess = NULL;
+	} else if (slot < 0) {
+		slot = 0;
+		for (i = 1; i < t->nsessions; i++) {
+			if (t->sessions[i].used < t->sessions[slot].used) {
+				slot = i;
+			}
+		}
+	}
+	SSL_SESSION_free(t->sessions[slot].sess);
+	smtp_copy_str(t->sessions[slot].id, sizeof(t->sessions[slot].id), s->peer_id);
+	t->sessions[slot].sess = sess;
+	t->sessions[slot].used = ++t->tick;
+	return 1; /* ours now */
+}
+
+static SSL_SESSION *kept_session(smtp_tls_ctx *t, const char *id)
+{
+	int i;
+
+	for (i = 0; id && *id && i < t->nsessions; i++) {
+		if (strcmp(t->sessions[i].id, id) == 0) {
+			t->sessions[i].used = ++t->tick;
+			return t->sessions[i].sess;
+		}
+	}
+	return NULL;
+}
+
 static smtp_tls_ctx *ctx_build(int verify, const char *cafile, const smtp_tls_ctx *probe, smtp_io_err *e)
 {
 	smtp_tls_ctx *t = calloc(1, sizeof(*t));
@@ -154,6 +227,10 @@ static smtp_tls_ctx *ctx_build(int verify, const char *cafile, const smtp_tls_ct
 	}
 	SSL_CTX_set_min_proto_version(t->ctx, TLS1_2_VERSION);
 	SSL_CTX_set_options(t->ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+	/* client-side session cache of our own (new_session_cb), by peer */
+	SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+	SSL_CTX_sess_set_new_cb(t->ctx, new_session_cb);
+	SSL_CTX_set_app_data(t->ctx, t);
 	if (verify) {
 		SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, NULL);
 		if (*cafile) {
@@ -510,6 +587,12 @@ static tls_state *tls_of(const smtp_conn *c)
 
 smtp_io_status smtp_tls_start(smtp_conn *c, smtp_tls_ctx *ctx, const char *host, int64_t deadline, smtp_io_err *e)
 {
+	return smtp_tls_start_resumable(c, ctx, host, NULL, deadline, e);
+}
+
+smtp_io_status smtp_tls_start_resumable(smtp_conn *c, smtp_tls_ctx *ctx, const char *host, const char *peer_id,
+                                        int64_t deadline, smtp_io_err *e)
+{
 	int fd = smtp_conn_fd(c), ip = is_ip_literal(host);
 	tls_state *s;
 	BIO *bio;
@@ -584,6 +667,14 @@ smtp_io_status smtp_tls_start(smtp_conn *c, smtp_tls_ctx *ctx, const char *host,
 	BIO_set_data(bio, s);
 	SSL_set_bio(s->ssl, bio, bio);
 	SSL_set_connect_state(s->ssl);
+	smtp_copy_str(s->peer_id, sizeof(s->peer_id), peer_id);
+	SSL_set_app_data(s->ssl, s);
+	{
+		SSL_SESSION *kept = kept_session(ctx, peer_id);
+		if (kept) {
+			SSL_set_session(s->ssl, kept); /* offered; the server may still want a full handshake */
+		}
+	}
 
 	for (;;) {
 		int rc, err;
@@ -620,6 +711,7 @@ smtp_io_status smtp_tls_start(smtp_conn *c, smtp_tls_ctx *ctx, const char *host,
 		return st;
 	}
 	s->verified = s->verify && SSL_get_verify_result(s->ssl) == X509_V_OK;
+	s->resumed = SSL_session_reused(s->ssl);
 	smtp_copy_str(s->protocol, sizeof(s->protocol), SSL_get_version(s->ssl));
 	{
 		const char *name = SSL_get_cipher_name(s->ssl);
@@ -631,6 +723,12 @@ smtp_io_status smtp_tls_start(smtp_conn *c, smtp_tls_ctx *ctx, const char *host,
 }
 
 /* ---- details ------------------------------------------------------------------------------- */
+
+int smtp_tls_resumed(const smtp_conn *c)
+{
+	tls_state *s = tls_of(c);
+	return s && s->resumed;
+}
 
 int smtp_tls_active(const smtp_conn *c)
 {

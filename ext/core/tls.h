@@ -32,6 +32,16 @@ void smtp_tls_cache_free(smtp_tls_cache *cache);
  * through TLS. */
 smtp_io_status smtp_tls_start(smtp_conn *c, smtp_tls_ctx *ctx, const char *host, int64_t deadline, smtp_io_err *e);
 
+/* The same, resuming a session the server gave an earlier connection to peer_id ("host:port", the name
+ * the certificate is checked against) when the context keeps one, and keeping the session this
+ * connection gets for the next one (a TLS 1.3 ticket arrives after the handshake, with the first
+ * reply). A resumed handshake is one round trip and skips the certificate chain; the server may
+ * refuse to resume and do a full one. peer_id NULL: no resumption. */
+smtp_io_status smtp_tls_start_resumable(smtp_conn *c, smtp_tls_ctx *ctx, const char *host, const char *peer_id,
+                                        int64_t deadline, smtp_io_err *e);
+/* The handshake resumed a kept session. */
+int smtp_tls_resumed(const smtp_conn *c);
+
 int smtp_tls_active(const smtp_conn *c);
 const char *smtp_tls_protocol(const smtp_conn *c); /* "TLSv1.3", "" before */
 const char *smtp_tls_cipher(const smtp_conn *c);
