@@ -194,7 +194,7 @@ int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const 
 		emit(obs, &ev);
 	}
 	if (stats) {
-		stats->messages += rc == 0 ? 1 : 0;
+		stats->messages += rc == 0 && msg ? 1 : 0; /* a check sends no message */
 		stats->recipients += cnt.rcpts_ok;
 		stats->round_trips += smtp_session_chat(s)->round_trips - rt0;
 		stats->bytes += smtp_session_chat(s)->sent - bytes0;

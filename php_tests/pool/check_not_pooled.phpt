@@ -15,7 +15,7 @@ var_dump($r['ok'], str_contains($r['transcript'], "S: 220 "));
 $r = smtp_test_send('to@example.org', ['from' => 'sender@example.com']);
 var_dump($r['ok'], str_contains($r['transcript'], "C: EHLO"));
 mail('to@example.org', 'kept again', 'b');
-echo pool_stats('connections_opened', 'connections_reused', 'idle'), "\n";
+echo pool_stats('connections_opened', 'connections_reused', 'idle', 'messages'), "\n";
 $msgs = smtp_test_messages($srv);
 echo implode(' ', array_map(fn($m) => $m['envelope']['conn'], $msgs)), "\n";
 ?>
@@ -24,5 +24,5 @@ bool(true)
 bool(true)
 bool(true)
 bool(true)
-connections_opened=3 connections_reused=1 idle=1
+connections_opened=3 connections_reused=1 idle=1 messages=3
 1 3 1
