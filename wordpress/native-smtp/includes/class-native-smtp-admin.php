@@ -558,7 +558,11 @@ final class Native_SMTP_Admin {
 		}
 		echo '</td></tr><tr><th>' . esc_html__( 'Password storage', 'native-smtp' ) . '</th><td>';
 		echo esc_html( 'constant' === Native_SMTP_Crypto::key_source() ? __( 'encrypted (sodium), key NATIVE_SMTP_KEY', 'native-smtp' ) : __( 'encrypted (sodium), key derived from the wp-config.php salts', 'native-smtp' ) );
-		echo '</td></tr></table>';
+		echo '</td></tr>';
+		if ( $loaded ) {
+			self::render_pool_row();
+		}
+		echo '</table>';
 
 		$refused = Native_SMTP_Runtime::refused();
 		if ( $refused ) {
@@ -605,6 +609,59 @@ final class Native_SMTP_Admin {
 			echo '<p class="description">' . esc_html__( 'No SMTP host is set on this page or in wp-config.php, so the plugin changes nothing: the values above come from php.ini.', 'native-smtp' ) . '</p>';
 		}
 		echo '</div>';
+	}
+
+	/**
+	 * The "Kept connections" row: smtp.persistent and what this PHP process's connections did
+	 * (smtp_stats(), extension 0.2+). Absent with an older extension that has no smtp_stats().
+	 */
+	private static function render_pool_row(): void {
+		if ( ! function_exists( 'smtp_stats' ) ) {
+			return;
+		}
+		$stats = (array) smtp_stats();
+		$num   = static function ( string $key ) use ( $stats ): int {
+			return isset( $stats[ $key ] ) && is_numeric( $stats[ $key ] ) ? max( 0, (int) $stats[ $key ] ) : 0;
+		};
+		$opened     = $num( 'connections_opened' );
+		$reused     = $num( 'connections_reused' );
+		$messages   = $num( 'messages' );
+		$idle       = $num( 'idle' );
+		$persistent = array_key_exists( 'persistent', $stats ) ? (bool) $stats['persistent'] : in_array( strtolower( (string) ini_get( 'smtp.persistent' ) ), array( '1', 'on', 'true', 'yes' ), true );
+
+		$data = array(
+			'persistent' => $persistent ? 1 : 0,
+			'opened'     => $opened,
+			'reused'     => $reused,
+			'messages'   => $messages,
+			'idle'       => $idle,
+			'pid'        => (int) getmypid(),
+		);
+		echo '<tr id="native-smtp-status-pool"';
+		foreach ( $data as $k => $v ) {
+			echo ' data-' . esc_attr( $k ) . '="' . esc_attr( (string) $v ) . '"';
+		}
+		echo '><th>' . esc_html__( 'Kept connections', 'native-smtp' ) . '</th><td>';
+		echo '<span id="native-smtp-pool-mode">' . esc_html(
+			$persistent
+				? __( 'on (smtp.persistent = 1): a connection stays open for the next message', 'native-smtp' )
+				: __( 'off (smtp.persistent = 0): one connection per message', 'native-smtp' )
+		) . '</span><br />';
+		$counts = sprintf(
+			/* translators: 1: "3 connections opened", 2: "41 reused", 3: "44 messages", 4: "2 idle now" */
+			__( 'This PHP process: %1$s, %2$s, %3$s, %4$s', 'native-smtp' ),
+			/* translators: %s: number of connections */
+			sprintf( _n( '%s connection opened', '%s connections opened', $opened, 'native-smtp' ), number_format_i18n( $opened ) ),
+			/* translators: %s: number of messages sent on a connection kept open */
+			sprintf( _n( '%s reused', '%s reused', $reused, 'native-smtp' ), number_format_i18n( $reused ) ),
+			/* translators: %s: number of messages the servers accepted */
+			sprintf( _n( '%s message', '%s messages', $messages, 'native-smtp' ), number_format_i18n( $messages ) ),
+			/* translators: %s: number of connections open now, waiting for the next message */
+			sprintf( _n( '%s idle now', '%s idle now', $idle, 'native-smtp' ), number_format_i18n( $idle ) )
+		);
+		echo '<span id="native-smtp-pool-counts">' . esc_html( $counts ) . '</span>';
+		echo '<p class="description" id="native-smtp-pool-note">' . esc_html__( 'Counted per PHP worker process since it started: the next page may come from another worker, with its own numbers.', 'native-smtp' ) . '</p>';
+		echo '</td></tr>';
 	}
 
 	/* ------------------------------------------------------------------ result panel */
