@@ -27,7 +27,8 @@ $r = smtp_test_send('to@example.org', ['host' => "127.0.0.1:$port", 'encryption'
 $el = microtime(true) - $t;
 var_dump($el >= 0.9 && $el < (smtp_test_slow() ? 10 : 3));
 api_show($r);
-var_dump($r['timings']['connect'] >= 900, $r['address']);
+/* the whole budget went (the first call also looks up this machine's EHLO name within it) */
+var_dump($r['timings']['total'] >= 900 && $r['timings']['connect'] > 0, $r['address']);
 ?>
 --EXPECTF--
 bool(true)
