@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A counting TCP relay on loopback, for the benchmark's round-trip column.
 
-    rtcount.py LISTEN_PORT_FILE UPSTREAM_PORT STATS_FILE MAX_SECONDS
+    rtcount.py LISTEN_PORT_FILE UPSTREAM_PORT STATS_FILE MAX_SECONDS [TURN_LOG]
 
 Listens on an ephemeral port of 127.0.0.1 (written to LISTEN_PORT_FILE), relays every connection
 to 127.0.0.1:UPSTREAM_PORT byte for byte, and counts, per connection, the turns of the conversation:
@@ -11,6 +11,12 @@ bytes of the connection, the greeting). Each server turn is one round trip the c
 in between (PHPMailer's one send() per line) are one client turn. On SIGTERM, SIGINT or after
 MAX_SECONDS it writes {"connections", "server_turns", "client_turns", "client_bytes"} as JSON to
 STATS_FILE and exits. Loopback only; at most 64 connections at a time.
+
+With TURN_LOG, it also writes there one line per server turn: the CLOCK_MONOTONIC time in ns
+(time.monotonic_ns(), the clock of PHP's hrtime()) at which the turn's first bytes arrived from the
+server, and the connection's number. bench/client.php's BENCH_TIMES_FILE holds the same clock's
+start and end of each mail() call, so bench/turns.py can tell how many round trips each call waited
+for (the first call of a process, cold, and the later ones, warm).
 """
 import json
 import os
@@ -25,6 +31,8 @@ MAX_CONNS = 64
 
 def main():
     port_file, upstream, stats_file, max_seconds = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+    turn_log = sys.argv[5] if len(sys.argv) > 5 else None
+    turns = []
     deadline = time.monotonic() + max(1.0, min(max_seconds, 3600.0))
     sel = selectors.DefaultSelector()
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -73,7 +81,7 @@ def main():
                 for x in (c, s):
                     x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                     x.setblocking(True)
-                pair = {"c": c, "s": s, "last": None}
+                pair = {"c": c, "s": s, "last": None, "no": stats["connections"] + 1}
                 conns[id(pair)] = pair
                 sel.register(c, selectors.EVENT_READ, (pair, "c"))
                 sel.register(s, selectors.EVENT_READ, (pair, "s"))
@@ -91,6 +99,8 @@ def main():
                 continue
             if pair["last"] != side:
                 stats["server_turns" if side == "s" else "client_turns"] += 1
+                if side == "s" and turn_log:
+                    turns.append("%d %d" % (time.monotonic_ns(), pair["no"]))
                 pair["last"] = side
             if side == "c":
                 stats["client_bytes"] += len(data)
@@ -100,6 +110,9 @@ def main():
                 close(pair)
     for pair in list(conns.values()):
         close(pair)
+    if turn_log:
+        with open(turn_log, "w") as f:
+            f.write("".join(t + "\n" for t in turns))
     with open(stats_file + ".tmp", "w") as f:
         json.dump(stats, f)
     os.replace(stats_file + ".tmp", stats_file)
