@@ -142,6 +142,16 @@ static void smtp_mail_fail_early(smtp_stage stage, smtp_cause cause, const char 
 	php_error_docref(NULL, E_WARNING, "%s", sentence);
 }
 
+/* sendmail_from when it was changed after startup (ini_set(), .htaccess), non-empty; NULL otherwise. */
+static const char *smtp_mail_runtime_sendmail_from(void)
+{
+	zend_ini_entry *e = zend_hash_str_find_ptr(EG(ini_directives), "sendmail_from", sizeof("sendmail_from") - 1);
+	if (e && e->modified && e->value && ZSTR_LEN(e->value) > 0) {
+		return ZSTR_VAL(e->value);
+	}
+	return NULL;
+}
+
 /* The domain part of an address, or NULL. */
 static const char *smtp_mail_domain(const char *addr)
 {
@@ -195,13 +205,17 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 		goto out;
 	}
 
-	/* Envelope sender: -f, then smtp.from, then sendmail_from, then the From: header. */
+	/* Envelope sender: -f (or mail.force_extra_parameters), then a sendmail_from changed in this
+	 * request (PHPMailer sets it for a Sender it will not pass as -f), then smtp.from, then php.ini's
+	 * sendmail_from, then the From: header. */
 	if (smtp_sendmail_args_sender(extra_cmd, &sender_arg, err, sizeof(err)) != 0) {
 		smtp_mail_fail_early(SMTP_STAGE_MAIL, SMTP_CAUSE_INPUT, err);
 		goto out;
 	}
 	if (sender_arg) {
 		envelope_from = sender_arg;
+	} else if (smtp_mail_runtime_sendmail_from()) {
+		envelope_from = smtp_mail_runtime_sendmail_from();
 	} else if (SMTP_G(from) && *SMTP_G(from)) {
 		envelope_from = SMTP_G(from);
 	} else if (INI_STR("sendmail_from") && *INI_STR("sendmail_from")) {

@@ -1,5 +1,5 @@
 --TEST--
-mail(): envelope sender from -f, then smtp.from, then sendmail_from, then the From: header
+mail(): envelope sender from -f, then a sendmail_from set at runtime (before smtp.from), then the From: header
 --DESCRIPTION--
 Four messages, each with one source fewer: MAIL FROM follows the brief's order of precedence.
 --EXTENSIONS--
@@ -32,6 +32,6 @@ bool(true)
 bool(true)
 param@example.com
 other-param@example.com
-ini-from@example.com
+sendmail-from@example.com
 sendmail-from@example.com
 header-from@example.com

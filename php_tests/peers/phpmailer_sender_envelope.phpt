@@ -6,8 +6,9 @@ From address unless told not to). The extension takes -f as the envelope sender,
 smtp.from, like sendmail -f; the From: header stays PHPMailer's. Without a Sender there is no -f and
 smtp.from is used. A Sender PHPMailer finds unsafe for a shell (a '+' in it, its CVE-2016-10033
 guard) is not passed as -f at all: PHPMailer only puts it in the sendmail_from ini setting for the
-call, so it is the envelope sender only when smtp.from is empty (order: -f, smtp.from,
-sendmail_from). Each message arrives as PHPMailer built it.
+call; a sendmail_from changed at runtime comes before smtp.from (order: -f, a runtime sendmail_from,
+smtp.from, php.ini's sendmail_from), so the VERP bounce address survives a site-wide smtp.from.
+Each message arrives as PHPMailer built it.
 --EXTENSIONS--
 smtp
 --SKIPIF--
@@ -61,6 +62,6 @@ echo 'sendmail_from restored by PHPMailer: ', var_export(ini_get('sendmail_from'
 Sender set: sent true, MAIL FROM <bounces-list-42@example.net>, From: News <news@example.com>, as built: identical
 setFrom() default (Sender = From): sent true, MAIL FROM <news@example.com>, From: News <news@example.com>, as built: identical
 no Sender (setFrom(..., false)): sent true, MAIL FROM <site-default@example.com>, From: News <news@example.com>, as built: identical
-Sender with + (no -f), smtp.from set: sent true, MAIL FROM <site-default@example.com>, From: News <news@example.com>, as built: identical
+Sender with + (no -f), smtp.from set: sent true, MAIL FROM <bounces+list-42@example.net>, From: News <news@example.com>, as built: identical
 Sender with + (no -f), smtp.from empty: sent true, MAIL FROM <bounces+list-42@example.net>, From: News <news@example.com>, as built: identical
 sendmail_from restored by PHPMailer: ''
