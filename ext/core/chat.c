@@ -60,20 +60,12 @@ void smtp_chat_free(smtp_chat *ch)
 
 void smtp_chat_emit(smtp_chat *ch, const smtp_event *ev)
 {
-	if (ch->obs && ch->obs->on_event) {
-		ch->obs->on_event(ch->obs->ctx, ev);
-	}
+	smtp_observe(ch->obs, ev);
 }
 
 void smtp_chat_emit_text(smtp_chat *ch, smtp_event_kind kind, const char *text)
 {
-	smtp_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.text = text;
-	ev.len = strlen(text);
-	smtp_chat_emit(ch, &ev);
+	smtp_observe_text(ch->obs, kind, NULL, text);
 }
 
 void smtp_chat_note(smtp_chat *ch, const char *fmt, ...)

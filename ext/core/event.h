@@ -5,6 +5,7 @@
 #define SMTP_CORE_EVENT_H
 
 #include <stddef.h>
+#include <string.h>
 #include "error.h"
 #include "reply.h"
 #include "settings.h"
@@ -56,5 +57,42 @@ typedef struct {
 	void (*on_event)(void *ctx, const smtp_event *ev);
 	void *ctx;
 } smtp_observer;
+
+/* Tells obs (NULL, or one without a callback: nobody listens). */
+static inline void smtp_observe(const smtp_observer *obs, const smtp_event *ev)
+{
+	if (obs && obs->on_event) {
+		obs->on_event(obs->ctx, ev);
+	}
+}
+
+/* An event that carries a text (and, for SMTP_EV_ERROR, the typed error). */
+static inline void smtp_observe_text(const smtp_observer *obs, smtp_event_kind kind, const smtp_err *err,
+                                     const char *text)
+{
+	smtp_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.err = err;
+	ev.text = text;
+	ev.len = strlen(text);
+	smtp_observe(obs, &ev);
+}
+
+/* A failure of our own, before or without a session: the typed error (copied to *out when out is
+ * not NULL) and its sentence, told as SMTP_EV_ERROR. */
+static inline void smtp_observe_failure(const smtp_observer *obs, smtp_stage stage, smtp_cause cause,
+                                        const char *sentence, smtp_err *out)
+{
+	smtp_err e;
+
+	smtp_err_clear(&e);
+	smtp_err_set(&e, stage, smtp_cause_class(cause), cause, 0, NULL);
+	if (out) {
+		*out = e;
+	}
+	smtp_observe_text(obs, SMTP_EV_ERROR, &e, sentence);
+}
 
 #endif

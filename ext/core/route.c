@@ -18,36 +18,7 @@ static void tee_event(void *ctx, const smtp_event *ev)
 	if (ev->kind == SMTP_EV_ERROR && ev->text) {
 		smtp_copy_str(t->last_error, sizeof(t->last_error), ev->text);
 	}
-	if (t->next && t->next->on_event) {
-		t->next->on_event(t->next->ctx, ev);
-	}
-}
-
-static void emit(const smtp_observer *obs, smtp_event_kind kind, const smtp_err *e, const char *text)
-{
-	smtp_event ev;
-
-	if (!obs || !obs->on_event) {
-		return;
-	}
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.err = e;
-	ev.text = text;
-	ev.len = strlen(text);
-	obs->on_event(obs->ctx, &ev);
-}
-
-static void fail_config(const smtp_observer *obs, smtp_err *err, const char *sentence)
-{
-	smtp_err e;
-
-	smtp_err_clear(&e);
-	smtp_err_set(&e, SMTP_STAGE_CONNECT, SMTP_ERR_LOCAL, SMTP_CAUSE_CONFIG, 0, NULL);
-	if (err) {
-		*err = e;
-	}
-	emit(obs, SMTP_EV_ERROR, &e, sentence);
+	smtp_observe(t->next, ev);
 }
 
 smtp_session *smtp_route_open(const smtp_config *cfg, smtp_tls_cache *tls, const char *helo, int64_t deadline,
@@ -72,11 +43,12 @@ smtp_session *smtp_route_open_resumable(const smtp_config *cfg, smtp_tls_cache *
 	n = smtp_host_list_parse(cfg->hosts ? cfg->hosts : "", hosts, SMTP_MAX_HOSTS, perr, sizeof(perr));
 	if (n < 0) {
 		snprintf(sentence, sizeof(sentence), "SMTP connect failed: smtp.host: %s", perr);
-		fail_config(obs, err, sentence);
+		smtp_observe_failure(obs, SMTP_STAGE_CONNECT, SMTP_CAUSE_CONFIG, sentence, err);
 		return NULL;
 	}
 	if (n == 0) {
-		fail_config(obs, err, "SMTP connect failed: no host is configured (smtp.host is empty)");
+		smtp_observe_failure(obs, SMTP_STAGE_CONNECT, SMTP_CAUSE_CONFIG,
+		                     "SMTP connect failed: no host is configured (smtp.host is empty)", err);
 		return NULL;
 	}
 	memset(&t, 0, sizeof(t));
@@ -95,7 +67,7 @@ smtp_session *smtp_route_open_resumable(const smtp_config *cfg, smtp_tls_cache *
 			}
 			snprintf(note, sizeof(note), "%s; trying the next host, %s", t.last_error[0] ? t.last_error : "failed",
 			         hosts[i].host);
-			emit(obs, SMTP_EV_NOTE, NULL, note);
+			smtp_observe_text(obs, SMTP_EV_NOTE, NULL, note);
 		}
 		p.tls = tls;
 		p.helo = helo;
@@ -124,7 +96,7 @@ smtp_session *smtp_route_open_resumable(const smtp_config *cfg, smtp_tls_cache *
 		}
 	}
 	if (tried.len) {
-		emit(obs, SMTP_EV_ALSO_FAILED, NULL, tried.data);
+		smtp_observe_text(obs, SMTP_EV_ALSO_FAILED, NULL, tried.data);
 	}
 	smtp_buf_free(&tried);
 	return NULL;

@@ -193,7 +193,9 @@ void smtp_session_fail_io(smtp_session *s, smtp_stage stage, const char *what)
 		        : s->chat.status == SMTP_IO_PROTOCOL ? SMTP_CAUSE_MALFORMED
 		                                             : SMTP_CAUSE_IO;
 	}
-	if (s->chat.status == SMTP_IO_TIMEOUT && cause != SMTP_CAUSE_DNS_TIMEOUT) {
+	/* a wait that ran out is told with its length; a failure with its own words (a DNS server that did
+	 * not answer says so: its cause is not TIMEOUT) */
+	if (s->chat.status == SMTP_IO_TIMEOUT && (cause == SMTP_CAUSE_TIMEOUT || cause == SMTP_CAUSE_SILENT)) {
 		smtp_fmt_secs(smtp_now_ms() - s->chat.t_wait, secs, sizeof(secs));
 		snprintf(sentence, sizeof(sentence), "SMTP %s timed out after %s s", what, secs);
 	} else {

@@ -12,31 +12,6 @@
 
 #define DEFAULT_TIMEOUT_MS 15000
 
-static void emit(const smtp_observer *obs, const smtp_event *ev)
-{
-	if (obs && obs->on_event) {
-		obs->on_event(obs->ctx, ev);
-	}
-}
-
-static void fail(const smtp_observer *obs, smtp_err *err, smtp_stage stage, smtp_cause cause, const char *sentence)
-{
-	smtp_err e;
-	smtp_event ev;
-
-	smtp_err_clear(&e);
-	smtp_err_set(&e, stage, smtp_cause_class(cause), cause, 0, NULL);
-	if (err) {
-		*err = e;
-	}
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = SMTP_EV_ERROR;
-	ev.err = &e;
-	ev.text = sentence;
-	ev.len = strlen(sentence);
-	emit(obs, &ev);
-}
-
 /* The EHLO name: smtp.helo (checked), else this machine's fully qualified name, else "" (the session
  * then says its address literal). -1 when smtp.helo is not valid. */
 static int choose_helo(const smtp_config *cfg, int64_t deadline, char *out, size_t outlen, const smtp_observer *obs,
@@ -50,7 +25,7 @@ static int choose_helo(const smtp_config *cfg, int64_t deadline, char *out, size
 		if (strlen(h) >= outlen || !smtp_helo_valid(h)) {
 			snprintf(sentence, sizeof(sentence),
 			         "SMTP EHLO not sent: smtp.helo \"%.80s\" is not a valid domain name or address literal", h);
-			fail(obs, err, SMTP_STAGE_EHLO, SMTP_CAUSE_CONFIG, sentence);
+			smtp_observe_failure(obs, SMTP_STAGE_EHLO, SMTP_CAUSE_CONFIG, sentence, err);
 			return -1;
 		}
 		smtp_copy_str(out, outlen, h);
@@ -83,7 +58,7 @@ static void count_event(void *ctx, const smtp_event *ev)
 	if (ev->kind == SMTP_EV_RCPT && ev->reply && ev->reply->code >= 250 && ev->reply->code < 260) {
 		c->rcpts_ok++;
 	}
-	emit(c->next, ev);
+	smtp_observe(c->next, ev);
 }
 
 /* A kept session failed at its first command, before the server accepted anything (it had closed,
@@ -95,7 +70,7 @@ static int gone_before_mail(const smtp_err *e)
 	       && (e->cause == SMTP_CAUSE_CLOSED || e->cause == SMTP_CAUSE_IO || e->cause == SMTP_CAUSE_SERVER_CLOSING);
 }
 
-static void limits_of(const smtp_config *cfg, smtp_pool_limits *lim)
+void smtp_submit_limits(const smtp_config *cfg, smtp_pool_limits *lim)
 {
 	memset(lim, 0, sizeof(*lim));
 	lim->max_messages = cfg->max_messages;
@@ -103,11 +78,6 @@ static void limits_of(const smtp_config *cfg, smtp_pool_limits *lim)
 	lim->max_age_ms = cfg->max_age_ms;
 	lim->probe_after_ms = SMTP_POOL_PROBE_AFTER_MS;
 	lim->probe_ms = SMTP_POOL_PROBE_MS;
-}
-
-void smtp_submit_limits(const smtp_config *cfg, smtp_pool_limits *lim)
-{
-	limits_of(cfg, lim);
 }
 
 int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const smtp_observer *obs, smtp_err *err)
@@ -136,11 +106,11 @@ int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const 
 	wrap.on_event = count_event;
 	wrap.ctx = &cnt;
 	obs = &wrap;
-	limits_of(cfg, &lim);
+	smtp_submit_limits(cfg, &lim);
 	if (!tls) {
 		tls = own = smtp_tls_cache_new();
 		if (!tls) {
-			fail(obs, err, SMTP_STAGE_CONNECT, SMTP_CAUSE_NOMEM, "SMTP connect failed: out of memory");
+			smtp_observe_failure(obs, SMTP_STAGE_CONNECT, SMTP_CAUSE_NOMEM, "SMTP connect failed: out of memory", err);
 			goto done;
 		}
 	}
@@ -157,12 +127,9 @@ int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const 
 			bytes0 = (unsigned long)smtp_session_chat(s)->sent;
 			rc = smtp_transaction_send(s, msg, deadline, obs, &e);
 			if (rc != 0 && gone_before_mail(&e) && deadline - smtp_now_ms() > 0) {
-				smtp_event note;
-				memset(&note, 0, sizeof(note));
-				note.kind = SMTP_EV_NOTE;
-				note.text = "the kept connection was gone before the server accepted anything: sending on a new one";
-				note.len = strlen(note.text);
-				emit(obs, &note);
+				smtp_observe_text(
+				    obs, SMTP_EV_NOTE, NULL,
+				    "the kept connection was gone before the server accepted anything: sending on a new one");
 				stats->retries++;
 				stats->round_trips += smtp_session_chat(s)->round_trips - rt0;
 				smtp_session_free(s);
@@ -191,7 +158,7 @@ int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const 
 		ev.kind = SMTP_EV_DONE;
 		ev.flag = 1;
 		ev.reply = &smtp_session_chat(s)->reply;
-		emit(obs, &ev);
+		smtp_observe(obs, &ev);
 	}
 	if (stats) {
 		stats->messages += rc == 0 && msg ? 1 : 0; /* a check sends no message */
@@ -211,7 +178,7 @@ done:
 	ev.kind = SMTP_EV_TIMING;
 	ev.num = SMTP_TIMING_TOTAL;
 	ev.ms = smtp_now_precise_ms() - t0;
-	emit(obs, &ev);
+	smtp_observe(obs, &ev);
 	return rc;
 }
 

@@ -512,46 +512,47 @@ static void state_free(tls_state *s)
 	free(s);
 }
 
-static ssize_t tls_read(smtp_conn *c, void *p, size_t n, short *want, smtp_io_status *st, smtp_io_err *e)
+/* The outcome of one SSL_read_ex/SSL_write_ex: bytes moved, 0 with *want for "try again when ready",
+ * or -1 with the failure. */
+static ssize_t tls_io_result(tls_state *s, int rc, size_t done, const char *what, short *want, smtp_io_status *st,
+                             smtp_io_err *e)
 {
-	tls_state *s = smtp_conn_io_ctx(c);
-	size_t got = 0;
-	int rc, err;
+	int err;
 
-	ERR_clear_error();
-	s->sys_errno = 0;
-	rc = SSL_read_ex(s->ssl, p, n, &got);
 	if (rc == 1) {
-		return (ssize_t)got;
+		return (ssize_t)done;
 	}
 	err = SSL_get_error(s->ssl, rc);
 	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
 		*want = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
 		return 0;
 	}
-	*st = tls_failure(s, err, "read", 0, e);
+	*st = tls_failure(s, err, what, 0, e);
 	return -1;
+}
+
+static ssize_t tls_read(smtp_conn *c, void *p, size_t n, short *want, smtp_io_status *st, smtp_io_err *e)
+{
+	tls_state *s = smtp_conn_io_ctx(c);
+	size_t got = 0;
+	int rc;
+
+	ERR_clear_error();
+	s->sys_errno = 0;
+	rc = SSL_read_ex(s->ssl, p, n, &got);
+	return tls_io_result(s, rc, got, "read", want, st, e);
 }
 
 static ssize_t tls_write(smtp_conn *c, const void *p, size_t n, short *want, smtp_io_status *st, smtp_io_err *e)
 {
 	tls_state *s = smtp_conn_io_ctx(c);
 	size_t chunk = n > TLS_WRITE_CHUNK ? TLS_WRITE_CHUNK : n, w = 0;
-	int rc, err;
+	int rc;
 
 	ERR_clear_error();
 	s->sys_errno = 0;
 	rc = SSL_write_ex(s->ssl, p, chunk, &w);
-	if (rc == 1) {
-		return (ssize_t)w;
-	}
-	err = SSL_get_error(s->ssl, rc);
-	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-		*want = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
-		return 0;
-	}
-	*st = tls_failure(s, err, "write", 0, e);
-	return -1;
+	return tls_io_result(s, rc, w, "write", want, st, e);
 }
 
 static size_t tls_buffered(smtp_conn *c)
