@@ -218,13 +218,33 @@ static const char *port_advice(int port)
 	}
 }
 
+/* The common ports other than the asked one, "465, 587 and 2525" (conj "and" or "or"). */
+static void other_ports(int asked, const char *conj, char *out, size_t outlen)
+{
+	static const int common[] = {465, 587, 2525};
+	int list[3], n = 0, i;
+	size_t k, l;
+
+	for (k = 0; k < sizeof(common) / sizeof(common[0]); k++) {
+		if (common[k] != asked) {
+			list[n++] = common[k];
+		}
+	}
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		l = strlen(out);
+		snprintf(out + l, outlen - l, "%s%d",
+		         i == 0 ? "" : (i == n - 1 ? (strcmp(conj, "or") == 0 ? " or " : " and ") : ", "), list[i]);
+	}
+}
+
 /* A connect failed and the ports were probed (f->ports): say which of them this machine reaches. */
 static int hint_ports(const smtp_err *e, const smtp_hint_facts *f, char *h, size_t hl)
 {
 	static const int prefer[] = {587, 465, 2525};
 	const smtp_port_report *r = f->ports;
 	const char *why;
-	char also[80] = "";
+	char also[80] = "", and_list[32], or_list[32];
 	int best = 0, others = 0, refused = 0, i;
 	size_t k;
 
@@ -255,6 +275,8 @@ static int hint_ports(const smtp_err *e, const smtp_hint_facts *f, char *h, size
 			refused += r->state[i] == SMTP_PORT_REFUSED;
 		}
 	}
+	other_ports(f->port, "and", and_list, sizeof(and_list));
+	other_ports(f->port, "or", or_list, sizeof(or_list));
 	why = e->cause == SMTP_CAUSE_REFUSED       ? "refuses connections"
 	      : e->cause == SMTP_CAUSE_UNREACHABLE ? "is unreachable from here"
 	                                           : "is blocked here";
@@ -263,25 +285,25 @@ static int hint_ports(const smtp_err *e, const smtp_hint_facts *f, char *h, size
 		         also);
 	} else if (e->cause == SMTP_CAUSE_UNREACHABLE) {
 		snprintf(h, hl,
-		         "This machine has no route to %s (none of 465, 587 and 2525 is reachable either): check "
-		         "smtp.host and this machine's network.",
-		         f->host);
+		         "This machine has no route to %s (none of %s is reachable either): check smtp.host and this "
+		         "machine's network.",
+		         f->host, and_list);
 	} else if (others > 0 && refused == others && e->cause != SMTP_CAUSE_REFUSED) {
 		snprintf(h, hl,
-		         "%s does not answer on port %d, and refuses connections on 465, 587 and 2525: the port is "
-		         "wrong, or a firewall drops it - check smtp.host and smtp.port.",
-		         f->host, f->port);
+		         "%s does not answer on port %d, and refuses connections on %s: the port is wrong, or a "
+		         "firewall drops it - check smtp.host and smtp.port.",
+		         f->host, f->port, and_list);
 	} else if (others > 0 && refused == others) {
 		snprintf(h, hl,
-		         "%s refuses connections on port %d and on 465, 587 and 2525 too: it is not a mail submission "
-		         "server (check smtp.host), or its mail service is down.",
-		         f->host, f->port);
+		         "%s refuses connections on port %d and on %s too: it is not a mail submission server (check "
+		         "smtp.host), or its mail service is down.",
+		         f->host, f->port, and_list);
 	} else {
 		snprintf(h, hl,
-		         "%s does not answer on port %d, nor on 465, 587 or 2525: a firewall drops the connections (often "
+		         "%s does not answer on port %d, nor on %s: a firewall drops the connections (often "
 		         "the hosting provider's, for outgoing mail) or the host is down - ask the hosting provider to "
 		         "open port 587 or 465, or check smtp.host.",
-		         f->host, f->port);
+		         f->host, f->port, or_list);
 	}
 	return 1;
 }

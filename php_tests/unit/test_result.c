@@ -592,6 +592,16 @@ static void test_ports(void)
 		     "does not answer on port 10025, and refuses connections on 465, 587 and 2525", "smtp.port");
 		smtp_result_free(&r);
 	}
+	/* the asked port is one of the three: named once */
+	{
+		static const int p[] = {465, 587, 2525};
+		static const smtp_port_state st[] = {SMTP_PORT_TIMEOUT, SMTP_PORT_TIMEOUT, SMTP_PORT_TIMEOUT};
+		prep(&r, "smtp.example.com", 587, STARTTLS, 0);
+		set_ports(&r, 587, p, st, 3);
+		HINT(&r, SMTP_STAGE_CONNECT, SMTP_CAUSE_TIMEOUT, 0, NULL, NULL, "SMTP connect timed out",
+		     "does not answer on port 587, nor on 465 or 2525:");
+		smtp_result_free(&r);
+	}
 	/* no route */
 	{
 		static const smtp_port_state st[] = {SMTP_PORT_UNREACHABLE, SMTP_PORT_UNREACHABLE, SMTP_PORT_UNREACHABLE,
