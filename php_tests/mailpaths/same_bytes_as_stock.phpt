@@ -46,5 +46,5 @@ echo "$n cases, $bad differ\n";
 var_dump(mb_language());
 ?>
 --EXPECT--
-44 cases, 0 differ
+60 cases, 0 differ
 string(6) "German"
