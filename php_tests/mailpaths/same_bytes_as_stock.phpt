@@ -24,16 +24,8 @@ $n = 0;
 foreach (['neutral', 'Japanese', 'English', 'German'] as $lang) {
 	ini_set('mbstring.language', $lang);
 	foreach (mailpaths_cases() as $name => $c) {
-		@unlink($file);
-		ini_set('smtp.host', '');
-		[$sr, $sw] = mailpaths_run($c);
-		$stock = mailpaths_stock_bytes((string)@file_get_contents($file));
-
-		$before = count(smtp_test_messages($srv));
-		smtp_test_ini($srv, ['smtp.from' => 'root@x.test']);
-		[$er, $ew] = mailpaths_run($c);
-		$m = smtp_test_messages($srv);
-		$engine = count($m) > $before ? mailpaths_engine_bytes($m[count($m) - 1]['data'], 'root@x.test') : '';
+		[[$sr, $sw, $stock], [$er, $ew, $got]] = mailpaths_both($srv, $c, $file, ['smtp.from' => 'root@x.test']);
+		$engine = $got === '' ? '' : mailpaths_engine_bytes($got, 'root@x.test');
 		$n++;
 		if ($stock === '' || $stock !== $engine || $sr !== $er || $sw !== $ew) {
 			$bad++;
