@@ -484,6 +484,93 @@ test('without the extension: the notice shows and the site keeps working', async
   return page;
 });
 
+/** The effective value of a setting in the status box (what ini_get() says after the plugin applied it). */
+async function effective(page, field) {
+  return (await page.textContent(`#native-smtp-sources tr[data-setting="${field}"] td:nth-child(2)`)).trim();
+}
+
+/** The settings the other tests expect (the test SMTP server); the password field blank keeps the stored one. */
+async function restoreServer(page) {
+  await saveSettings(page, { preset: '', host: '127.0.0.1', port: SMTP_PORT, encryption: 'tls', auth: 'auto', username: SMTP_USER });
+  eq(await effective(page, 'host'), '127.0.0.1', 'smtp.host restored');
+}
+
+test('provider presets fill the fields live (JavaScript) and are applied on save', async () => {
+  await admin.goto(SETTINGS);
+  check(await admin.locator('tr.native-smtp-region-row[data-preset="ses"]').isHidden(), 'SES region row shown before SES is chosen');
+  // Amazon SES in eu-west-1.
+  await admin.selectOption('#native-smtp-preset', 'ses');
+  check(await admin.locator('#native-smtp-preset-region-ses').isVisible(), 'SES region select not shown');
+  check(await admin.locator('tr.native-smtp-region-row[data-preset="mailgun"]').isHidden(), 'Mailgun region row shown for SES');
+  await admin.selectOption('#native-smtp-preset-region-ses', 'eu-west-1');
+  eq(await admin.inputValue('#native-smtp-host'), 'email-smtp.eu-west-1.amazonaws.com', 'SES host');
+  eq(await admin.inputValue('#native-smtp-port'), '587', 'SES port');
+  eq(await admin.inputValue('#native-smtp-encryption'), 'tls', 'SES encryption');
+  check(/SES SMTP credentials.*not your IAM access keys/.test(await admin.textContent('#native-smtp-preset-note')), 'SES note');
+  await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click('#submit')]);
+  eq(await effective(admin, 'host'), 'email-smtp.eu-west-1.amazonaws.com', 'applied smtp.host');
+  eq(await effective(admin, 'port'), '587', 'applied smtp.port');
+  eq(await effective(admin, 'encryption'), 'tls', 'applied smtp.encryption');
+  eq(await admin.inputValue('#native-smtp-preset'), 'ses', 'preset after reload');
+  eq(await admin.inputValue('#native-smtp-preset-region-ses'), 'eu-west-1', 'region after reload');
+  check(await admin.locator('#native-smtp-preset-note').isVisible(), 'note after reload');
+  let o = await storedOption();
+  eq(`${o.preset}/${o.preset_region}`, 'ses/eu-west-1', 'stored preset');
+  // Mailgun EU, then a port changed by hand before saving: the edit is kept.
+  await admin.selectOption('#native-smtp-preset', 'mailgun');
+  await admin.selectOption('#native-smtp-preset-region-mailgun', 'smtp.eu.mailgun.org');
+  eq(await admin.inputValue('#native-smtp-host'), 'smtp.eu.mailgun.org', 'Mailgun EU host');
+  await admin.fill('#native-smtp-port', '2525');
+  await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click('#submit')]);
+  eq(await effective(admin, 'host'), 'smtp.eu.mailgun.org', 'applied Mailgun host');
+  eq(await effective(admin, 'port'), '2525', 'a port edited after choosing the preset');
+  // SendGrid fixes the user name too.
+  await admin.selectOption('#native-smtp-preset', 'sendgrid');
+  eq(await admin.inputValue('#native-smtp-username'), 'apikey', 'SendGrid user name');
+  await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click('#submit')]);
+  eq(await effective(admin, 'host'), 'smtp.sendgrid.net', 'applied SendGrid host');
+  eq(await effective(admin, 'port'), '587', 'applied SendGrid port');
+  eq(await effective(admin, 'username'), 'apikey', 'applied smtp.username');
+  return admin;
+});
+
+test('provider presets work without JavaScript (applied when the form is saved)', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: A, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  record(page);
+  await login(page, ADMIN);
+  await page.goto(SETTINGS);
+  check(await page.locator('#native-smtp-preset-region-zoho').isVisible(), 'region selects are all visible without JavaScript');
+  await page.selectOption('#native-smtp-preset', 'zoho');
+  await page.selectOption('#native-smtp-preset-region-zoho', 'smtp.zoho.eu');
+  eq(await page.inputValue('#native-smtp-host'), 'smtp.sendgrid.net', 'host changed without JavaScript before saving');
+  await Promise.all([page.waitForURL(/settings-updated=true/), page.click('#submit')]);
+  eq(await page.inputValue('#native-smtp-host'), 'smtp.zoho.eu', 'Zoho EU host after saving');
+  eq(await page.inputValue('#native-smtp-port'), '465', 'Zoho port');
+  eq(await page.inputValue('#native-smtp-encryption'), 'ssl', 'Zoho encryption');
+  eq(await effective(page, 'host'), 'smtp.zoho.eu', 'applied smtp.host');
+  eq(await effective(page, 'port'), '465', 'applied smtp.port');
+  eq(await effective(page, 'encryption'), 'ssl', 'applied smtp.encryption');
+  check(/application-specific password/.test(await page.textContent('#native-smtp-preset-note')), 'Zoho note');
+  // The local mail server: no encryption, no login.
+  await page.selectOption('#native-smtp-preset', 'local');
+  await Promise.all([page.waitForURL(/settings-updated=true/), page.click('#submit')]);
+  eq(await effective(page, 'host'), 'localhost', 'local host');
+  eq(await effective(page, 'port'), '25', 'local port');
+  eq(await effective(page, 'encryption'), 'none', 'local encryption');
+  eq(await effective(page, 'auth'), 'none', 'local auth');
+  eq(await effective(page, 'username'), '—', 'local user name');
+  // Saving again with the same preset keeps what was entered by hand.
+  await page.fill('#native-smtp-port', '2500');
+  await Promise.all([page.waitForURL(/settings-updated=true/), page.click('#submit')]);
+  eq(await effective(page, 'port'), '2500', 'a hand-edited port with the preset unchanged');
+  await page.screenshot({ path: path.join(ART, 'presets-without-javascript.png'), fullPage: true });
+  await restoreServer(page);
+  await ctx.close();
+  return admin;
+});
+
 test('no page ever contained the password', async () => {
   const got = (await Promise.all(bodies)).filter(Boolean);
   check(got.length > 20, `only ${got.length} responses recorded`);

@@ -70,6 +70,9 @@ final class Native_SMTP_Admin {
 			return;
 		}
 		wp_enqueue_style( 'native-smtp-admin', plugins_url( 'assets/admin.css', NATIVE_SMTP_PLUGIN_FILE ), array(), NATIVE_SMTP_PLUGIN_VERSION );
+		// The page works without it: a preset chosen without JavaScript is applied when the form is saved.
+		wp_enqueue_script( 'native-smtp-admin', plugins_url( 'assets/admin.js', NATIVE_SMTP_PLUGIN_FILE ), array(), NATIVE_SMTP_PLUGIN_VERSION, true );
+		wp_add_inline_script( 'native-smtp-admin', 'window.nativeSmtpPresets = ' . wp_json_encode( Native_SMTP_Presets::for_script() ) . ';', 'before' );
 	}
 
 	/* ------------------------------------------------------------------ sanitising */
@@ -102,6 +105,7 @@ final class Native_SMTP_Admin {
 		}
 		$out = $old;
 		unset( $out['password_plain'] );
+		$input = self::apply_preset( $input, $old, $out );
 
 		if ( array_key_exists( 'host', $input ) ) {
 			$host = self::clean_text( $input['host'], 1000 );
@@ -184,6 +188,45 @@ final class Native_SMTP_Admin {
 		$out                  = array_intersect_key( $out, Native_SMTP_Config::defaults() );
 		self::$last_sanitized = $out;
 		return $out;
+	}
+
+	/**
+	 * The provider preset of a save. A preset (or its region) that changed fills host, port,
+	 * encryption, auth (and username where the provider fixes it) in $input, unless the page's
+	 * script already filled the fields live (preset_live=1: what the user then edited is kept).
+	 * Records the preset in $out. Returns $input.
+	 */
+	private static function apply_preset( array $input, array $old, array &$out ): array {
+		if ( ! array_key_exists( 'preset', $input ) ) {
+			return $input;
+		}
+		$key = self::clean_text( $input['preset'], 40 );
+		if ( '' === $key ) {
+			$out['preset']        = '';
+			$out['preset_region'] = '';
+			return $input;
+		}
+		$preset = Native_SMTP_Presets::get( $key );
+		if ( null === $preset ) {
+			/* translators: %s: the value entered */
+			self::field_error( 'preset', sprintf( __( 'Provider: unknown preset “%s”. The previous choice was kept.', 'native-smtp' ), $key ) );
+			return $input;
+		}
+		$asked  = isset( $input[ 'preset_region_' . $key ] ) ? self::clean_text( $input[ 'preset_region_' . $key ], 100 ) : '';
+		$region = Native_SMTP_Presets::region( $preset, $asked );
+		if ( '' !== $asked && $asked !== $region ) {
+			/* translators: %s: the value entered */
+			self::field_error( 'preset', sprintf( __( 'Provider: unknown region “%s”; the provider’s default region was used.', 'native-smtp' ), $asked ) );
+		}
+		$changed              = $key !== (string) $old['preset'] || $region !== (string) $old['preset_region'];
+		$out['preset']        = $key;
+		$out['preset_region'] = $region;
+		if ( $changed && empty( $input['preset_live'] ) ) {
+			foreach ( Native_SMTP_Presets::values( $preset, $region ) as $field => $value ) {
+				$input[ $field ] = (string) $value;
+			}
+		}
+		return $input;
 	}
 
 	/* ------------------------------------------------------------------ actions */
@@ -388,6 +431,43 @@ final class Native_SMTP_Admin {
 		};
 	}
 
+	/** The "Provider" select, one region select per provider that has regions, and the note. */
+	private static function render_preset_rows( array $all, array $stored, array $errors ): void {
+		$presets = Native_SMTP_Presets::all();
+		$current = isset( $presets[ (string) $stored['preset'] ] ) ? (string) $stored['preset'] : '';
+		$locked  = in_array( $all['host']['source'], array( 'constant', 'wpms' ), true );
+		$dis     = $locked ? ' disabled="disabled"' : '';
+		$name    = Native_SMTP_Config::OPTION;
+		echo '<tr class="native-smtp-row' . ( isset( $errors['preset'] ) ? ' has-error' : '' ) . '" data-field="preset"><th scope="row"><label for="native-smtp-preset">' . esc_html__( 'Provider', 'native-smtp' ) . '</label></th><td>';
+		echo '<select id="native-smtp-preset" name="' . esc_attr( $name . '[preset]' ) . '" aria-describedby="native-smtp-preset-help native-smtp-preset-note"' . $dis . '>'; // phpcs:ignore WordPress.Security.EscapeOutput
+		echo '<option value="">' . esc_html__( 'Other (enter the server below)', 'native-smtp' ) . '</option>';
+		foreach ( $presets as $key => $p ) {
+			echo '<option value="' . esc_attr( $key ) . '"' . selected( $current, $key, false ) . '>' . esc_html( $p['label'] ) . '</option>';
+		}
+		echo '</select>';
+		echo '<input type="hidden" id="native-smtp-preset-live" name="' . esc_attr( $name . '[preset_live]' ) . '" value="0" />';
+		if ( isset( $errors['preset'] ) ) {
+			echo '<p class="native-smtp-field-error" id="native-smtp-preset-error">' . esc_html( $errors['preset'] ) . '</p>';
+		}
+		echo '<p class="description native-smtp-preset-note" id="native-smtp-preset-note"' . ( '' === $current ? ' hidden' : '' ) . '>' . esc_html( '' === $current ? '' : $presets[ $current ]['note'] ) . '</p>';
+		echo '<p class="description" id="native-smtp-preset-help">' . esc_html__( 'Choosing a provider fills the host, port and encryption below (when you save, if JavaScript is off). You can still change them.', 'native-smtp' ) . '</p>';
+		echo '</td></tr>';
+		foreach ( $presets as $key => $p ) {
+			if ( ! $p['regions'] ) {
+				continue;
+			}
+			$id     = 'native-smtp-preset-region-' . $key;
+			$region = $current === $key ? Native_SMTP_Presets::region( $p, (string) $stored['preset_region'] ) : $p['region'];
+			/* translators: %s: provider name, e.g. Amazon SES */
+			echo '<tr class="native-smtp-row native-smtp-region-row" data-preset="' . esc_attr( $key ) . '"><th scope="row"><label for="' . esc_attr( $id ) . '">' . esc_html( sprintf( __( '%s region', 'native-smtp' ), $p['label'] ) ) . '</label></th><td>';
+			echo '<select id="' . esc_attr( $id ) . '" name="' . esc_attr( $name . '[preset_region_' . $key . ']' ) . '"' . $dis . '>'; // phpcs:ignore WordPress.Security.EscapeOutput
+			foreach ( $p['regions'] as $r => $label ) {
+				echo '<option value="' . esc_attr( (string) $r ) . '"' . selected( $region, (string) $r, false ) . '>' . esc_html( $label ) . '</option>';
+			}
+			echo '</select></td></tr>';
+		}
+	}
+
 	public static function render(): void {
 		if ( ! current_user_can( self::CAPABILITY ) ) {
 			wp_die( esc_html__( 'Sorry, you are not allowed to manage the SMTP settings.', 'native-smtp' ), '', array( 'response' => 403 ) );
@@ -416,6 +496,7 @@ final class Native_SMTP_Admin {
 			echo '<div class="notice notice-warning inline" id="native-smtp-locked"><p>' . esc_html__( 'Your host has locked the mail settings (smtp.allow_runtime_config = 0 in php.ini): PHP refuses to change them, so the values from php.ini are used and the settings below have no effect.', 'native-smtp' ) . '</p></div>';
 		}
 		echo '<h2>' . esc_html__( 'Server', 'native-smtp' ) . '</h2><table class="form-table" role="presentation">';
+		self::render_preset_rows( $all, $stored, $errors );
 		self::row( 'host', __( 'SMTP host', 'native-smtp' ), self::text_control( 'text', array( 'placeholder' => 'smtp.example.com', 'autocomplete' => 'off', 'spellcheck' => 'false' ) ), __( 'Your provider’s submission server, e.g. <code>smtp.gmail.com</code>. Several, separated by commas, are tried in order. Empty: the plugin sets nothing and PHP’s own settings apply.', 'native-smtp' ), $all, $stored, $errors );
 		$port_control = self::text_control( 'text', array( 'inputmode' => 'numeric', 'placeholder' => '587', 'class' => 'small-text' ) );
 		self::row(

@@ -62,6 +62,8 @@ final class Native_SMTP_Config {
 			'force_from_name' => false,
 			'timeout'         => 15,
 			'verify_peer'     => true,
+			'preset'          => '',
+			'preset_region'   => '',
 		);
 	}
 
