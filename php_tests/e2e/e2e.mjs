@@ -571,6 +571,132 @@ test('provider presets work without JavaScript (applied when the form is saved)'
   return admin;
 });
 
+// ------------------------------------------------------------------ multisite (server M)
+
+const NET = '/wp-admin/network/settings.php?page=native-smtp';
+const SITE2 = '/site2/wp-admin/options-general.php?page=native-smtp';
+const NET_FROM = 'network@example.com';
+const SITE2_FROM = 'site2@example.com';
+let ms; // the super administrator's page on the multisite
+
+/** Runs PHP inside the multisite (its main site). */
+function wpEvalMs(code) {
+  return execFileSync(process.env.E2E_PHP || 'php', [path.join(HERE, 'wp-eval.inc'), code],
+    { env: { ...process.env, E2E_WWW: env('E2E_MS_WWW'), E2E_HOST: env('E2E_MS_HOST') }, timeout: 30000 }).toString();
+}
+
+async function submitForm(page, urlPattern) {
+  await Promise.all([page.waitForURL(urlPattern), page.click('#submit')]);
+}
+
+async function msTestMail(page, to) {
+  const before = smtpMessages().length;
+  await page.goto(SITE2);
+  await page.fill('#native-smtp-to', to);
+  await Promise.all([page.waitForURL(/native-smtp-result=test/), page.click('#native-smtp-send-test')]);
+  const panel = page.locator('#native-smtp-result');
+  eq(await panel.getAttribute('data-ok'), '1', `test result on /site2/ (${(await panel.textContent()).replace(/\s+/g, ' ').slice(0, 300)})`);
+  const msgs = await waitFor(() => { const m = smtpMessages(); return m.length > before && m; }, 'the message from /site2/');
+  return msgs[msgs.length - 1];
+}
+
+test('multisite: Network Admin → Settings → SMTP saves the values every site inherits', async () => {
+  ms = await newPage(env('E2E_URL_M'));
+  await login(ms, ADMIN);
+  await ms.goto('/wp-admin/network/settings.php');
+  await ms.click('#adminmenu a[href="settings.php?page=native-smtp"]');
+  await ms.waitForSelector('h1:text-is("SMTP for the network")');
+  await ms.fill('#native-smtp-host', '127.0.0.1');
+  await ms.fill('#native-smtp-port', SMTP_PORT);
+  await ms.selectOption('#native-smtp-encryption', 'tls');
+  await ms.fill('#native-smtp-username', SMTP_USER);
+  await ms.fill('#native-smtp-password', SMTP_PASS);
+  await ms.fill('#native-smtp-from', NET_FROM);
+  await ms.fill('#native-smtp-from-name', 'E2E Network');
+  await ms.setChecked('#native-smtp-from-allow', true);      // sites may set their own From
+  await ms.setChecked('#native-smtp-from-name-allow', true);
+  await submitForm(ms, /settings\.php\?page=native-smtp&updated=true/);
+  eq((await ms.textContent('#native-smtp-network-saved')).trim(), 'Settings saved.', 'notice');
+  eq(await ms.inputValue('#native-smtp-host'), '127.0.0.1', 'host after saving');
+  check(await ms.isChecked('#native-smtp-from-allow') && !(await ms.isChecked('#native-smtp-host-allow')), 'allow boxes after saving');
+  const o = JSON.parse(wpEvalMs("echo wp_json_encode( get_site_option( 'native_smtp_network' ) );"));
+  check(String(o.password).startsWith('ns1:') && !JSON.stringify(o).includes(SMTP_PASS), 'network password not stored encrypted');
+  eq(`${o.host}|${o.from}|${o.allow.from}|${o.allow.host}`, `127.0.0.1|${NET_FROM}|true|false`, 'stored network settings');
+  return ms;
+});
+
+test('multisite: a site inherits them; what the network keeps is read-only there', async () => {
+  await ms.goto(SITE2);
+  check(await ms.locator('#native-smtp-network-note').isVisible(), 'no note that the site uses the network settings');
+  check(await ms.locator('#native-smtp-host').isDisabled(), 'host editable on the site');
+  eq(await ms.inputValue('#native-smtp-host'), '127.0.0.1', 'inherited host shown');
+  check(/Set by the network administrator/.test(await ms.textContent('tr[data-field="host"] .native-smtp-network-locked')), 'host lock note');
+  check(!(await ms.locator('#native-smtp-from').isDisabled()), 'From disabled although the network allows it');
+  check(await ms.isChecked('#native-smtp-from-inherit'), '"Use the network’s value" not ticked');
+  eq(await ms.inputValue('#native-smtp-from'), NET_FROM, 'inherited From shown');
+  eq(await effective(ms, 'host'), '127.0.0.1', 'applied smtp.host on /site2/');
+  eq(await effective(ms, 'from'), NET_FROM, 'applied smtp.from on /site2/');
+  eq((await ms.textContent('#native-smtp-sources tr[data-setting="host"] .native-smtp-source-cell')).trim(), 'network settings', 'source of smtp.host');
+  const m = await msTestMail(ms, 'ms@example.net');
+  eq(m.env.mail_from, NET_FROM, 'envelope sender of /site2/');
+  check(m.env.tls && m.env.auth_user === SMTP_USER, 'not sent with TLS and the network’s login');
+  return ms;
+});
+
+test('multisite: an override the network allows wins, on that site only', async () => {
+  await ms.goto(SITE2);
+  await ms.fill('#native-smtp-from', SITE2_FROM); // "Use the network’s value" stays ticked: a changed value is the site's own
+  await submitForm(ms, /settings-updated=true/);
+  eq(await effective(ms, 'from'), SITE2_FROM, 'applied smtp.from on /site2/');
+  eq((await ms.textContent('#native-smtp-sources tr[data-setting="from"] .native-smtp-source-cell')).trim(), 'this page', 'source of smtp.from');
+  check(!(await ms.isChecked('#native-smtp-from-inherit')), '"Use the network’s value" still ticked');
+  eq(await effective(ms, 'host'), '127.0.0.1', 'smtp.host still the network’s');
+  const m = await msTestMail(ms, 'ms2@example.net');
+  eq(m.env.mail_from, SITE2_FROM, 'envelope sender of /site2/ after its override');
+  await ms.goto('/wp-admin/options-general.php?page=native-smtp');
+  eq(await effective(ms, 'from'), NET_FROM, 'the main site keeps the network’s From');
+  // Ticking the box again (the field back at the network's value) inherits again.
+  await ms.goto(SITE2);
+  await ms.fill('#native-smtp-from', NET_FROM);
+  await ms.setChecked('#native-smtp-from-inherit', true);
+  await submitForm(ms, /settings-updated=true/);
+  eq((await ms.textContent('#native-smtp-sources tr[data-setting="from"] .native-smtp-source-cell')).trim(), 'network settings', 'source of smtp.from after inheriting again');
+  await ms.fill('#native-smtp-from', SITE2_FROM);
+  await submitForm(ms, /settings-updated=true/);
+  eq(await effective(ms, 'from'), SITE2_FROM, 'override set again');
+  return ms;
+});
+
+test('multisite: an override the network does not allow is refused', async () => {
+  await ms.goto(SITE2);
+  // The browser's form has the field disabled: a hand-made request enables it and sends a value.
+  await ms.locator('#native-smtp-host').evaluate((el) => { el.disabled = false; el.value = 'evil.example.net'; });
+  await submitForm(ms, /settings-updated=true/);
+  const err = await ms.textContent('#native-smtp-host-error');
+  check(/SMTP host: set by the network administrator for every site/.test(err), `host error: ${err}`);
+  eq(await effective(ms, 'host'), '127.0.0.1', 'applied smtp.host after the refused override');
+  eq(await ms.inputValue('#native-smtp-host'), '127.0.0.1', 'host shown after the refused override');
+  const o = JSON.parse(wpEvalMs("echo wp_json_encode( get_blog_option( 2, 'native_smtp_settings' ) );"));
+  check(!o.overrides.includes('host') && o.host !== 'evil.example.net', `site option after the refusal: ${JSON.stringify(o.overrides)} ${o.host}`);
+  eq(JSON.stringify(o.overrides), JSON.stringify(['from']), 'overrides of /site2/');
+  // A site's administrator (not a network administrator) gets neither the network page nor its action.
+  const page = await newPage(env('E2E_URL_M'));
+  await page.goto('/site2/wp-login.php');
+  await page.fill('#user_login', env('WP_SITEADMIN_USER'));
+  await page.fill('#user_pass', env('WP_SITEADMIN_PASS'));
+  await Promise.all([page.waitForURL(/\/site2\/wp-admin\/?/), page.click('#wp-submit')]);
+  const r = await page.goto(NET);
+  eq(r.status(), 403, 'network page for a site administrator');
+  await page.goto(SITE2);
+  check(await page.locator('#native-smtp-host').isDisabled(), 'host editable for the site administrator');
+  const nonce = (await (await page.request.get('/site2/?e2e-nonce=native_smtp_network')).text()).trim();
+  const before = wpEvalMs("echo wp_json_encode( get_site_option( 'native_smtp_network' ) );");
+  const r2 = await page.request.post('/wp-admin/network/edit.php?action=native_smtp_network', { form: { _wpnonce: nonce, 'native_smtp_settings[host]': 'evil.example.net' }, maxRedirects: 0 });
+  eq(r2.status(), 403, 'network save by a site administrator');
+  eq(wpEvalMs("echo wp_json_encode( get_site_option( 'native_smtp_network' ) );"), before, 'network settings after the refused save');
+  return ms;
+});
+
 test('no page ever contained the password', async () => {
   const got = (await Promise.all(bodies)).filter(Boolean);
   check(got.length > 20, `only ${got.length} responses recorded`);

@@ -17,6 +17,10 @@ final class Native_SMTP_Admin {
 	const SLUG       = 'native-smtp';
 	const GROUP      = 'native_smtp';
 	const CAPABILITY = 'manage_options';
+	const NETWORK_CAPABILITY = 'manage_network_options';
+
+	/** @var string 'site' (Settings → SMTP) or 'network' (Network Admin → Settings → SMTP): which form renders. */
+	private static $context = 'site';
 
 	/** @var array|null the output of the last sanitize() call (WordPress may sanitise twice). */
 	private static $last_sanitized = null;
@@ -28,6 +32,10 @@ final class Native_SMTP_Admin {
 		add_action( 'admin_post_native_smtp_check', array( __CLASS__, 'handle_check' ) );
 		add_action( 'admin_notices', array( __CLASS__, 'notice_missing_extension' ) );
 		add_action( 'admin_enqueue_scripts', array( __CLASS__, 'assets' ) );
+		if ( is_multisite() ) {
+			add_action( 'network_admin_menu', array( __CLASS__, 'network_menu' ) );
+			add_action( 'network_admin_edit_native_smtp_network', array( __CLASS__, 'handle_network_save' ) );
+		}
 		add_filter( 'plugin_action_links_' . plugin_basename( NATIVE_SMTP_PLUGIN_FILE ), array( __CLASS__, 'action_links' ) );
 	}
 
@@ -66,13 +74,77 @@ final class Native_SMTP_Admin {
 	}
 
 	public static function assets( $hook ): void {
-		if ( 'settings_page_' . self::SLUG !== $hook ) {
+		if ( ! in_array( $hook, array( 'settings_page_' . self::SLUG, 'settings_page_' . self::SLUG . '-network' ), true ) ) {
 			return;
 		}
 		wp_enqueue_style( 'native-smtp-admin', plugins_url( 'assets/admin.css', NATIVE_SMTP_PLUGIN_FILE ), array(), NATIVE_SMTP_PLUGIN_VERSION );
 		// The page works without it: a preset chosen without JavaScript is applied when the form is saved.
 		wp_enqueue_script( 'native-smtp-admin', plugins_url( 'assets/admin.js', NATIVE_SMTP_PLUGIN_FILE ), array(), NATIVE_SMTP_PLUGIN_VERSION, true );
 		wp_add_inline_script( 'native-smtp-admin', 'window.nativeSmtpPresets = ' . wp_json_encode( Native_SMTP_Presets::for_script() ) . ';', 'before' );
+	}
+
+	/* ------------------------------------------------------------------ network (multisite) */
+
+	public static function network_menu(): void {
+		add_submenu_page(
+			'settings.php',
+			__( 'SMTP', 'native-smtp' ),
+			__( 'SMTP', 'native-smtp' ),
+			self::NETWORK_CAPABILITY,
+			self::SLUG,
+			array( __CLASS__, 'render_network' )
+		);
+	}
+
+	private static function network_errors_key(): string {
+		return 'native_smtp_network_errors_' . get_current_user_id();
+	}
+
+	/** network/edit.php?action=native_smtp_network: capability, nonce, then the network's values. */
+	public static function handle_network_save(): void {
+		if ( ! current_user_can( self::NETWORK_CAPABILITY ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to manage the network’s SMTP settings.', 'native-smtp' ), esc_html__( 'Forbidden', 'native-smtp' ), array( 'response' => 403 ) );
+		}
+		check_admin_referer( 'native_smtp_network' );
+		$input = isset( $_POST[ Native_SMTP_Config::OPTION ] ) && is_array( $_POST[ Native_SMTP_Config::OPTION ] ) ? wp_unslash( $_POST[ Native_SMTP_Config::OPTION ] ) : array(); // phpcs:ignore WordPress.Security.ValidatedSanitizedInput -- validated field by field in clean_values().
+		$old   = Native_SMTP_Config::network_stored();
+		$out   = array_intersect_key( self::clean_values( $input, $old ), Native_SMTP_Config::defaults() );
+		unset( $out['overrides'] );
+		$out['allow'] = array();
+		foreach ( Native_SMTP_Config::page_fields() as $f ) {
+			$out['allow'][ $f ] = isset( $input['allow'] ) && is_array( $input['allow'] ) && ! empty( $input['allow'][ $f ] );
+		}
+		update_site_option( Native_SMTP_Config::NETWORK, $out );
+		$errors = get_settings_errors( Native_SMTP_Config::OPTION );
+		set_site_transient( self::network_errors_key(), $errors, 5 * MINUTE_IN_SECONDS );
+		wp_safe_redirect( add_query_arg( array( 'page' => self::SLUG, 'updated' => $errors ? 'partly' : 'true' ), network_admin_url( 'settings.php' ) ) );
+		exit;
+	}
+
+	public static function render_network(): void {
+		if ( ! current_user_can( self::NETWORK_CAPABILITY ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to manage the network’s SMTP settings.', 'native-smtp' ), '', array( 'response' => 403 ) );
+		}
+		$saved = get_site_transient( self::network_errors_key() );
+		delete_site_transient( self::network_errors_key() );
+		foreach ( is_array( $saved ) ? $saved : array() as $e ) {
+			add_settings_error( Native_SMTP_Config::OPTION, (string) $e['code'], (string) $e['message'], 'error' );
+		}
+		$all = array();
+		foreach ( array_keys( Native_SMTP_Config::fields() ) as $f ) {
+			$all[ $f ] = Native_SMTP_Config::resolve_network( $f );
+		}
+		echo '<div class="wrap native-smtp native-smtp-network">';
+		echo '<h1>' . esc_html__( 'SMTP for the network', 'native-smtp' ) . '</h1>';
+		if ( isset( $_GET['updated'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- display only.
+			$partly = 'partly' === $_GET['updated']; // phpcs:ignore WordPress.Security.NonceVerification
+			echo '<div class="notice ' . ( $partly ? 'notice-warning' : 'notice-success' ) . '" id="native-smtp-network-saved"><p>' . esc_html( $partly ? __( 'Settings saved, except the fields marked below.', 'native-smtp' ) : __( 'Settings saved.', 'native-smtp' ) ) . '</p></div>';
+		}
+		echo '<p class="description" id="native-smtp-network-intro">' . esc_html__( 'Every site of the network sends mail with these settings. Tick “Sites may change this” to let a site’s administrator set that field on the site’s own Settings → SMTP; the other fields are shown there read-only. Constants in wp-config.php still win over both.', 'native-smtp' ) . '</p>';
+		self::$context = 'network';
+		self::render_form( $all, Native_SMTP_Config::network_stored(), self::field_errors() );
+		self::$context = 'site';
+		echo '</div>';
 	}
 
 	/* ------------------------------------------------------------------ sanitising */
@@ -103,6 +175,20 @@ final class Native_SMTP_Admin {
 		if ( ! current_user_can( self::CAPABILITY ) ) {
 			return $old;
 		}
+		$out = self::clean_values( $input, $old );
+		if ( Native_SMTP_Config::network_active() ) {
+			$out = self::apply_network_rules( $input, $old, $out );
+		}
+		$out                  = array_intersect_key( $out, Native_SMTP_Config::defaults() );
+		self::$last_sanitized = $out;
+		return $out;
+	}
+
+	/**
+	 * The validated values of a save of the form ($input) over the saved ones ($old): the site's
+	 * page and the network's page share it. Invalid values keep the old one with a field error.
+	 */
+	private static function clean_values( array $input, array $old ): array {
 		$out = $old;
 		unset( $out['password_plain'] );
 		$input = self::apply_preset( $input, $old, $out );
@@ -185,8 +271,73 @@ final class Native_SMTP_Admin {
 				self::field_error( 'timeout', sprintf( __( 'Timeout: “%s” is not a number of seconds from 1 to 3600. The previous value was kept.', 'native-smtp' ), $t ) );
 			}
 		}
-		$out                  = array_intersect_key( $out, Native_SMTP_Config::defaults() );
-		self::$last_sanitized = $out;
+		return $out;
+	}
+
+	/** The form's label of a field, for the sentences that name it. */
+	private static function label( string $field ): string {
+		$labels = array(
+			'host'            => __( 'SMTP host', 'native-smtp' ),
+			'port'            => __( 'Port', 'native-smtp' ),
+			'encryption'      => __( 'Encryption', 'native-smtp' ),
+			'auth'            => __( 'Method', 'native-smtp' ),
+			'username'        => __( 'Username', 'native-smtp' ),
+			'password'        => __( 'Password', 'native-smtp' ),
+			'from'            => __( 'From email', 'native-smtp' ),
+			'from_name'       => __( 'From name', 'native-smtp' ),
+			'force_from'      => __( 'Force From email', 'native-smtp' ),
+			'force_from_name' => __( 'Force From name', 'native-smtp' ),
+			'timeout'         => __( 'Timeout', 'native-smtp' ),
+			'verify_peer'     => __( 'Certificate verification', 'native-smtp' ),
+		);
+		return $labels[ $field ] ?? $field;
+	}
+
+	private static function same_value( $a, $b ): bool {
+		if ( is_bool( $a ) || is_bool( $b ) ) {
+			return (bool) $a === (bool) $b;
+		}
+		return (string) $a === (string) $b;
+	}
+
+	/**
+	 * A site's save on a network with network settings: a field the network does not let sites
+	 * change is refused (a field error when the form tried to change it: the browser's form has it
+	 * disabled, so only a hand-made request gets there); an allowed field is the site's own unless
+	 * "Use the network's value" stays ticked with the network's value in the field.
+	 */
+	private static function apply_network_rules( array $input, array $old, array $out ): array {
+		$net       = Native_SMTP_Config::network_stored();
+		$overrides = is_array( $old['overrides'] ) ? $old['overrides'] : array();
+		$inherit   = isset( $input['inherit'] ) && is_array( $input['inherit'] ) ? $input['inherit'] : array();
+		foreach ( Native_SMTP_Config::page_fields() as $f ) {
+			if ( 'password' === $f ) {
+				$posted  = array_key_exists( 'password', $input ) || ! empty( $input['password_clear'] );
+				$differs = $out['password'] !== $old['password'];
+			} else {
+				$posted  = array_key_exists( $f, $input );
+				$differs = $posted && ! self::same_value( $out[ $f ], $net[ $f ] );
+			}
+			if ( ! $posted ) {
+				continue;
+			}
+			if ( ! Native_SMTP_Config::network_allows( $f ) ) {
+				if ( $differs ) {
+					/* translators: %s: field label */
+					self::field_error( $f, sprintf( __( '%s: set by the network administrator for every site (Network Admin → Settings → SMTP); this site cannot change it. The network’s value is used.', 'native-smtp' ), self::label( $f ) ) );
+				}
+				$out[ $f ]  = $old[ $f ];
+				$overrides = array_diff( $overrides, array( $f ) );
+				continue;
+			}
+			if ( ! empty( $inherit[ $f ] ) && ! $differs ) {
+				$out[ $f ]  = $old[ $f ];
+				$overrides = array_diff( $overrides, array( $f ) );
+			} else {
+				$overrides[] = $f;
+			}
+		}
+		$out['overrides'] = array_values( array_unique( $overrides ) );
 		return $out;
 	}
 
@@ -297,7 +448,26 @@ final class Native_SMTP_Admin {
 		if ( ! function_exists( 'smtp_check' ) ) {
 			self::finish( self::missing_function_failure( 'check', 'smtp_check' ) );
 		}
-		$result         = (array) smtp_check();
+		$options = array();
+		$from    = isset( $_POST['native_smtp_probe_from'] ) ? trim( sanitize_text_field( wp_unslash( $_POST['native_smtp_probe_from'] ) ) ) : '';
+		$rcpt    = isset( $_POST['native_smtp_probe_rcpt'] ) ? trim( sanitize_text_field( wp_unslash( $_POST['native_smtp_probe_rcpt'] ) ) ) : '';
+		if ( Native_SMTP_Runtime::check_has_probe() ) {
+			if ( '' !== $from && ! is_email( $from ) ) {
+				/* translators: %s: the value entered */
+				self::finish( self::local_failure( 'check', sprintf( __( 'Sender to check: “%s” is not a valid email address.', 'native-smtp' ), $from ) ) );
+			}
+			if ( '' !== $rcpt && ! is_email( $rcpt ) ) {
+				/* translators: %s: the value entered */
+				self::finish( self::local_failure( 'check', sprintf( __( 'Recipient to check: “%s” is not a valid email address.', 'native-smtp' ), $rcpt ) ) );
+			}
+			if ( '' !== $from ) {
+				$options['probe_from'] = $from;
+			}
+			if ( '' !== $rcpt ) {
+				$options['probe_rcpt'] = $rcpt;
+			}
+		}
+		$result         = (array) smtp_check( $options );
 		$result['kind'] = 'check';
 		self::finish( $result );
 	}
@@ -333,6 +503,14 @@ final class Native_SMTP_Admin {
 
 	/* ------------------------------------------------------------------ page */
 
+	/** A field the current form cannot change: a constant, WPMS_*, or (on a site) the network's. */
+	private static function is_locked( array $r, string $field ): bool {
+		if ( in_array( $r['source'], array( 'constant', 'wpms' ), true ) ) {
+			return true;
+		}
+		return 'site' === self::$context && 'network' === $r['source'] && ! Native_SMTP_Config::network_allows( $field );
+	}
+
 	/** "wp-config.php: NATIVE_SMTP_HOST" etc. for a resolved setting, or '' when it comes from the page. */
 	private static function source_label( array $r, ?string $ini = null ): string {
 		if ( $ini && isset( Native_SMTP_Runtime::refused()[ $ini ] ) ) {
@@ -345,6 +523,10 @@ final class Native_SMTP_Admin {
 			case 'wpms':
 				/* translators: %s: constant name */
 				return sprintf( __( 'wp-config.php constant %s (WP Mail SMTP)', 'native-smtp' ), $r['constant'] );
+			case 'network':
+				if ( ! $ini || Native_SMTP_Config::active() ) {
+					return __( 'network settings', 'native-smtp' );
+				}
 		}
 		if ( $ini && ( 'none' === $r['source'] || ! Native_SMTP_Config::active() ) ) {
 			if ( Native_SMTP_Runtime::locked() ) {
@@ -373,8 +555,8 @@ final class Native_SMTP_Admin {
 		$r        = $all[ $field ];
 		$id       = 'native-smtp-' . str_replace( '_', '-', $field );
 		$name     = Native_SMTP_Config::OPTION . '[' . $field . ']';
-		$locked   = in_array( $r['source'], array( 'constant', 'wpms' ), true );
-		$value    = $locked ? $r['value'] : $stored[ $field ];
+		$locked   = self::is_locked( $r, $field );
+		$value    = ( $locked || 'network' === $r['source'] ) ? $r['value'] : $stored[ $field ];
 		$extra    = '';
 		$describe = array();
 		if ( '' !== $help ) {
@@ -391,9 +573,17 @@ final class Native_SMTP_Admin {
 		echo '<tr class="native-smtp-row' . ( $locked ? ' is-constant' : '' ) . ( isset( $errors[ $field ] ) ? ' has-error' : '' ) . '" data-field="' . esc_attr( $field ) . '">';
 		echo '<th scope="row"><label for="' . esc_attr( $id ) . '">' . esc_html( $label ) . '</label></th><td>';
 		echo $control( $id, $name, $value, $disabled, $extra ); // phpcs:ignore WordPress.Security.EscapeOutput -- built from escaped parts below.
-		if ( $locked ) {
+		if ( $locked && 'network' === $r['source'] ) {
+			echo '<p class="native-smtp-source native-smtp-network-locked"><span class="dashicons dashicons-lock" aria-hidden="true"></span> ' . esc_html__( 'Set by the network administrator for every site (Network Admin → Settings → SMTP); this site cannot change it.', 'native-smtp' ) . '</p>';
+		} elseif ( $locked ) {
 			/* translators: %s: where the value comes from, e.g. "wp-config.php constant NATIVE_SMTP_HOST" */
 			echo '<p class="native-smtp-source"><span class="dashicons dashicons-lock" aria-hidden="true"></span> ' . esc_html( sprintf( __( 'Set by %s; the page cannot change it.', 'native-smtp' ), self::source_label( $r ) ) ) . '</p>';
+		} elseif ( 'site' === self::$context && Native_SMTP_Config::network_active() ) {
+			// The network lets this site set the field: ticked = the network's value (shown in the field).
+			echo '<p class="native-smtp-inherit"><label><input type="checkbox" name="' . esc_attr( Native_SMTP_Config::OPTION . '[inherit][' . $field . ']' ) . '" value="1" id="' . esc_attr( $id . '-inherit' ) . '"' . checked( 'network' === $r['source'], true, false ) . ' /> ' . esc_html__( 'Use the network’s value (untick, or change the field, to set this site’s own)', 'native-smtp' ) . '</label></p>';
+		} elseif ( 'network' === self::$context ) {
+			$allow = ! empty( Native_SMTP_Config::network_stored()['allow'][ $field ] );
+			echo '<p class="native-smtp-allow"><label><input type="checkbox" name="' . esc_attr( Native_SMTP_Config::OPTION . '[allow][' . $field . ']' ) . '" value="1" id="' . esc_attr( $id . '-allow' ) . '"' . checked( $allow, true, false ) . ' /> ' . esc_html__( 'Sites may change this', 'native-smtp' ) . '</label></p>';
 		}
 		if ( isset( $errors[ $field ] ) ) {
 			echo '<p class="native-smtp-field-error" id="' . esc_attr( $id . '-error' ) . '">' . esc_html( $errors[ $field ] ) . '</p>';
@@ -435,7 +625,7 @@ final class Native_SMTP_Admin {
 	private static function render_preset_rows( array $all, array $stored, array $errors ): void {
 		$presets = Native_SMTP_Presets::all();
 		$current = isset( $presets[ (string) $stored['preset'] ] ) ? (string) $stored['preset'] : '';
-		$locked  = in_array( $all['host']['source'], array( 'constant', 'wpms' ), true );
+		$locked  = self::is_locked( $all['host'], 'host' );
 		$dis     = $locked ? ' disabled="disabled"' : '';
 		$name    = Native_SMTP_Config::OPTION;
 		echo '<tr class="native-smtp-row' . ( isset( $errors['preset'] ) ? ' has-error' : '' ) . '" data-field="preset"><th scope="row"><label for="native-smtp-preset">' . esc_html__( 'Provider', 'native-smtp' ) . '</label></th><td>';
@@ -490,8 +680,16 @@ final class Native_SMTP_Admin {
 	}
 
 	private static function render_form( array $all, array $stored, array $errors ): void {
-		echo '<form method="post" action="' . esc_url( admin_url( 'options.php' ) ) . '" class="native-smtp-form" novalidate="novalidate">';
-		settings_fields( self::GROUP );
+		if ( 'network' === self::$context ) {
+			echo '<form method="post" action="' . esc_url( network_admin_url( 'edit.php?action=native_smtp_network' ) ) . '" class="native-smtp-form" novalidate="novalidate">';
+			wp_nonce_field( 'native_smtp_network' );
+		} else {
+			echo '<form method="post" action="' . esc_url( admin_url( 'options.php' ) ) . '" class="native-smtp-form" novalidate="novalidate">';
+			settings_fields( self::GROUP );
+			if ( Native_SMTP_Config::network_active() ) {
+				echo '<div class="notice notice-info inline" id="native-smtp-network-note"><p>' . esc_html__( 'This site uses the SMTP settings of its network (Network Admin → Settings → SMTP). Fields the network administrator lets sites change have a “Use the network’s value” box; the others are shown read-only.', 'native-smtp' ) . '</p></div>';
+			}
+		}
 		if ( Native_SMTP_Runtime::locked() ) {
 			echo '<div class="notice notice-warning inline" id="native-smtp-locked"><p>' . esc_html__( 'Your host has locked the mail settings (smtp.allow_runtime_config = 0 in php.ini): PHP refuses to change them, so the values from php.ini are used and the settings below have no effect.', 'native-smtp' ) . '</p></div>';
 		}
@@ -552,10 +750,10 @@ final class Native_SMTP_Admin {
 			__( 'Password', 'native-smtp' ),
 			static function ( $id, $name, $value, $disabled, $extra ) use ( $pass, $stored ) {
 				unset( $value ); // never rendered
-				$has = in_array( $pass['source'], array( 'constant', 'wpms' ), true ) ? '' !== (string) $pass['value'] : '' !== (string) $stored['password'];
+				$has = in_array( $pass['source'], array( 'constant', 'wpms', 'network' ), true ) ? '' !== (string) $pass['value'] : '' !== (string) $stored['password'];
 				$ph  = $has ? __( 'Stored — leave empty to keep it', 'native-smtp' ) : __( 'Not set', 'native-smtp' );
 				$h   = sprintf( '<input type="password" id="%s" name="%s" value="" class="regular-text" autocomplete="new-password" placeholder="%s"%s%s />', esc_attr( $id ), esc_attr( $name ), esc_attr( $ph ), $disabled, $extra );
-				if ( '' === $disabled && $has ) {
+				if ( '' === $disabled && $has && 'network' !== $pass['source'] ) {
 					$h .= sprintf( ' <label><input type="checkbox" name="%s" value="1" id="native-smtp-password-clear" /> %s</label>', esc_attr( Native_SMTP_Config::OPTION . '[password_clear]' ), esc_html__( 'Remove the stored password', 'native-smtp' ) );
 				}
 				return $h;
@@ -601,8 +799,25 @@ final class Native_SMTP_Admin {
 		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="native-smtp-check-form">';
 		echo '<input type="hidden" name="action" value="native_smtp_check" />';
 		wp_nonce_field( 'native_smtp_check' );
-		echo '<button type="submit" class="button" id="native-smtp-check"' . $dis . '>' . esc_html__( 'Check connection', 'native-smtp' ) . '</button> ';
-		echo '<span class="description">' . esc_html__( 'Connects, starts TLS and logs in, without sending anything.', 'native-smtp' ) . '</span>';
+		if ( $can && Native_SMTP_Runtime::check_has_probe() ) {
+			$from = (string) Native_SMTP_Config::resolve( 'from' )['value'];
+			if ( '' === $from ) {
+				$from = (string) ini_get( 'smtp.from' );
+			}
+			echo '<p><label for="native-smtp-probe-from">' . esc_html__( 'Sender to check', 'native-smtp' ) . '</label> ';
+			echo '<input type="email" id="native-smtp-probe-from" name="native_smtp_probe_from" class="regular-text" value="' . esc_attr( $from ) . '" aria-describedby="native-smtp-probe-help" /></p>';
+			echo '<p><label for="native-smtp-probe-rcpt">' . esc_html__( 'Recipient to check (optional)', 'native-smtp' ) . '</label> ';
+			echo '<input type="email" id="native-smtp-probe-rcpt" name="native_smtp_probe_rcpt" class="regular-text" value="" aria-describedby="native-smtp-probe-help" /></p>';
+			echo '<button type="submit" class="button" id="native-smtp-check">' . esc_html__( 'Check connection', 'native-smtp' ) . '</button> ';
+			echo '<span class="description" id="native-smtp-probe-help">' . esc_html__( 'Connects, starts TLS and logs in, then asks the server whether it accepts this sender (MAIL FROM) and recipient (RCPT TO) and cancels (RSET): nothing is sent. A provider that refuses to let this login send as the address says so here.', 'native-smtp' ) . '</span>';
+		} else {
+			echo '<button type="submit" class="button" id="native-smtp-check"' . $dis . '>' . esc_html__( 'Check connection', 'native-smtp' ) . '</button> ';
+			echo '<span class="description">' . esc_html__( 'Connects, starts TLS and logs in, without sending anything.', 'native-smtp' ) . '</span>';
+			if ( $can ) {
+				/* translators: %s: extension version */
+				echo '<p class="description" id="native-smtp-probe-unavailable">' . esc_html( sprintf( __( 'This version of the smtp extension (%s) cannot check a sender address: the check stops after logging in. Update the extension to check whether the server lets this login send as your From address.', 'native-smtp' ), Native_SMTP_Runtime::extension_version() ) ) . '</p>';
+			}
+		}
 		echo '</form></div>';
 	}
 
@@ -747,6 +962,53 @@ final class Native_SMTP_Admin {
 
 	/* ------------------------------------------------------------------ result panel */
 
+	/** " — 250" after a probed address, or " — no answer" when the server was not asked. */
+	private static function probe_code( $code ): string {
+		if ( null === $code || '' === $code || 0 === (int) $code ) {
+			return ' — ' . __( 'not asked', 'native-smtp' );
+		}
+		return ' — ' . (int) $code . ( (int) $code < 300 ? ' ' . __( '(accepted)', 'native-smtp' ) : ' ' . __( '(refused)', 'native-smtp' ) );
+	}
+
+	/**
+	 * After a failed connect: which of 465, 587, 2525 and the port asked accept a connection on that
+	 * host, as the extension probed them ('ports' => [port => 'open'|'refused'|'timeout'|'unreachable',
+	 * 'asked' => port]).
+	 */
+	private static function render_ports( array $ports, int $asked, string $host ): void {
+		if ( isset( $ports['asked'] ) && is_numeric( $ports['asked'] ) ) {
+			$asked = (int) $ports['asked'];
+		}
+		$states = array(
+			'open'        => __( 'open: accepts connections', 'native-smtp' ),
+			'refused'     => __( 'refused: nothing listens there, or a firewall rejects it', 'native-smtp' ),
+			'timeout'     => __( 'no answer: a firewall drops it (often the hosting provider’s)', 'native-smtp' ),
+			'unreachable' => __( 'unreachable: no route to the host', 'native-smtp' ),
+		);
+		$rows = array();
+		foreach ( $ports as $port => $state ) {
+			if ( is_int( $port ) && $port > 0 && $port < 65536 && is_string( $state ) ) {
+				$rows[ $port ] = $state;
+			}
+		}
+		if ( isset( $ports['asked'] ) && is_string( $ports['asked'] ) && ! is_numeric( $ports['asked'] ) && $asked > 0 && ! isset( $rows[ $asked ] ) ) {
+			$rows[ $asked ] = $ports['asked']; // the asked port's state under its own key
+		}
+		if ( ! $rows ) {
+			return;
+		}
+		ksort( $rows );
+		/* translators: %s: host name */
+		echo '<h3 id="native-smtp-ports-title">' . esc_html( sprintf( __( 'Ports that answer on %s from this server', 'native-smtp' ), $host ) ) . '</h3>';
+		echo '<table class="widefat striped native-smtp-ports" id="native-smtp-ports"><thead><tr><th>' . esc_html__( 'Port', 'native-smtp' ) . '</th><th>' . esc_html__( 'State', 'native-smtp' ) . '</th></tr></thead><tbody>';
+		foreach ( $rows as $port => $state ) {
+			$label = $states[ $state ] ?? $state;
+			$note  = $port === $asked ? ' ' . __( '(the port in your settings)', 'native-smtp' ) : '';
+			echo '<tr data-port="' . esc_attr( (string) $port ) . '" data-state="' . esc_attr( $state ) . '"' . ( $port === $asked ? ' class="is-asked"' : '' ) . '><td><code>' . esc_html( (string) $port ) . '</code>' . esc_html( $note ) . '</td><td>' . esc_html( $label ) . '</td></tr>';
+		}
+		echo '</tbody></table>';
+	}
+
 	private static function render_result(): void {
 		if ( empty( $_GET['native-smtp-result'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- display only.
 			return;
@@ -775,6 +1037,12 @@ final class Native_SMTP_Admin {
 			if ( 'test' === $kind ) {
 				/* translators: 1: recipient, 2: server */
 				$line = sprintf( __( 'The server accepted the message for %1$s. Check that inbox (and its spam folder).', 'native-smtp' ), (string) ( $r['to'] ?? '' ) );
+			} elseif ( isset( $r['probe'] ) && is_array( $r['probe'] ) && ! empty( $r['probe']['from'] ) ) {
+				$line = empty( $r['probe']['rcpt'] )
+					/* translators: %s: sender address */
+					? sprintf( __( 'Connected, negotiated encryption, logged in, and the server accepts %s as the sender. No message was sent.', 'native-smtp' ), (string) $r['probe']['from'] )
+					/* translators: 1: sender address, 2: recipient address */
+					: sprintf( __( 'Connected, negotiated encryption, logged in, and the server accepts %1$s as the sender and %2$s as a recipient. No message was sent.', 'native-smtp' ), (string) $r['probe']['from'], (string) $r['probe']['rcpt'] );
 			} else {
 				$line = __( 'Connected, negotiated encryption and logged in. No message was sent.', 'native-smtp' );
 			}
@@ -826,6 +1094,15 @@ final class Native_SMTP_Admin {
 			}
 			$rows[ __( 'Recipients', 'native-smtp' ) ] = implode( "\n", $list );
 		}
+		if ( isset( $r['probe'] ) && is_array( $r['probe'] ) ) {
+			$pr = $r['probe'];
+			if ( ! empty( $pr['from'] ) ) {
+				$rows[ __( 'Sender checked', 'native-smtp' ) ] = (string) $pr['from'] . self::probe_code( $pr['mail_code'] ?? null );
+			}
+			if ( ! empty( $pr['rcpt'] ) ) {
+				$rows[ __( 'Recipient checked', 'native-smtp' ) ] = (string) $pr['rcpt'] . self::probe_code( $pr['rcpt_code'] ?? null );
+			}
+		}
 		if ( ! empty( $r['capabilities'] ) && is_array( $r['capabilities'] ) ) {
 			$rows[ __( 'Server capabilities', 'native-smtp' ) ] = implode( ', ', array_map( 'strval', $r['capabilities'] ) );
 		}
@@ -844,6 +1121,9 @@ final class Native_SMTP_Admin {
 				echo '<tr><th scope="row">' . esc_html( $k ) . '</th><td>' . nl2br( esc_html( $v ) ) . '</td></tr>';
 			}
 			echo '</tbody></table>';
+		}
+		if ( isset( $r['ports'] ) && is_array( $r['ports'] ) ) {
+			self::render_ports( $r['ports'], isset( $r['port'] ) ? (int) $r['port'] : 0, (string) ( $r['host'] ?? '' ) );
 		}
 		if ( ! empty( $r['transcript'] ) ) {
 			echo '<details class="native-smtp-transcript" open><summary>' . esc_html__( 'Transcript', 'native-smtp' ) . '</summary><pre id="native-smtp-transcript">' . esc_html( (string) $r['transcript'] ) . '</pre></details>';

@@ -33,6 +33,18 @@ final class Native_SMTP_Runtime {
 		return false === $v ? '' : (string) $v;
 	}
 
+	/**
+	 * True when smtp_check() takes the sender probe (options probe_from and probe_rcpt: MAIL FROM and
+	 * RCPT TO after AUTH, then RSET). An older extension throws a ValueError for an option it does
+	 * not know, so the page asks only when this says yes.
+	 */
+	public static function check_has_probe(): bool {
+		if ( ! function_exists( 'smtp_check' ) ) {
+			return false;
+		}
+		return defined( 'SMTP_CHECK_PROBE' );
+	}
+
 	/** True when the host set smtp.allow_runtime_config = 0: php.ini's values cannot be changed. */
 	public static function locked(): bool {
 		if ( ! self::extension_loaded() ) {
