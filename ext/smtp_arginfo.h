@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 7c57f9a4736ee0be9ae5ebccc1e76bd7aca7a8e5 */
+ * Stub hash: c589e631f6a2f5487ae8578176c1b3721988ca4f */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_last_error, 0, 0, IS_ARRAY, 1)
 ZEND_END_ARG_INFO()
