@@ -17,6 +17,7 @@ const W = env('E2E_W');
 const ART = env('E2E_ART');
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const SMTP_PORT = env('SMTP_PORT');
+const SMTP_PORT_REFUSE = env('SMTP_PORT_REFUSE');
 const SMTP_USER = env('SMTP_USER');
 const SMTP_PASS = env('SMTP_PASS');
 const WRONG_PASS = 'Wrong-pass-e2e-5Kd81';
@@ -233,7 +234,71 @@ test('Check connection succeeds and shows TLS and AUTH', async () => {
   check(/PLAIN|LOGIN/.test(details), 'no AUTH mechanism in the details');
   const tr = await admin.textContent('#native-smtp-transcript');
   check(/C: STARTTLS/.test(tr) && /C: QUIT/.test(tr), 'transcript lacks STARTTLS/QUIT');
-  check(!/C: MAIL FROM/.test(tr), 'check sent a message');
+  // The sender probe: the From address (the field's default), MAIL FROM and RCPT TO, then RSET, never DATA.
+  check(/C: MAIL FROM:<shop@example\.com>/.test(tr) && /C: RCPT TO:<shop@example\.com>/.test(tr) && /C: RSET/.test(tr), `probe not in the transcript: ${tr.slice(0, 600)}`);
+  check(!/C: DATA/.test(tr) && !/C: BDAT/.test(tr), 'check sent a message');
+  check(/the server accepts shop@example\.com as the sender/.test(await panel.textContent()), 'summary of the probe');
+  check(/Sender checkedshop@example\.com — 250 \(accepted\)/.test(details.replace(/\n/g, '')), `sender row: ${details}`);
+  return admin;
+});
+
+/** Runs "Check connection" with the given sender/recipient to check; returns the result panel. */
+async function runCheck(page, from, rcpt) {
+  await page.goto(SETTINGS);
+  if (from !== undefined) await page.fill('#native-smtp-probe-from', from);
+  if (rcpt !== undefined) await page.fill('#native-smtp-probe-rcpt', rcpt);
+  await Promise.all([page.waitForURL(/native-smtp-result=check/), page.click('#native-smtp-check')]);
+  return page.locator('#native-smtp-result');
+}
+
+test('Check connection: a recipient the server refuses fails at the rcpt stage', async () => {
+  await admin.goto(SETTINGS);
+  eq(await admin.inputValue('#native-smtp-probe-from'), FROM, 'sender to check defaults to the From address');
+  const panel = await runCheck(admin, FROM, 'nobody@example.net');
+  eq(await panel.getAttribute('data-ok'), '0', 'ok flag');
+  check(/failed at the rcpt stage/.test(await panel.locator('h2').textContent()), `heading: ${await panel.locator('h2').textContent()}`);
+  check(/550/.test(await admin.textContent('.native-smtp-error')), 'error sentence has no 550');
+  check((await admin.textContent('#native-smtp-hint')).trim().length > 20, 'no hint');
+  const details = (await admin.textContent('#native-smtp-details')).replace(/\n/g, '');
+  check(/Recipient checkednobody@example\.net — 550 \(refused\)/.test(details), `recipient row: ${details}`);
+  check(!/C: DATA/.test(await admin.textContent('#native-smtp-transcript')), 'DATA sent');
+  return admin;
+});
+
+test('Check connection: a sender the login may not use fails at the mail stage with the send-as hint', async () => {
+  await saveSettings(admin, { port: SMTP_PORT_REFUSE });
+  try {
+    const panel = await runCheck(admin, FROM, '');
+    eq(await panel.getAttribute('data-ok'), '0', 'ok flag');
+    check(/failed at the mail stage/.test(await panel.locator('h2').textContent()), `heading: ${await panel.locator('h2').textContent()}`);
+    check(/5\.7\.60/.test(await admin.textContent('.native-smtp-error')), 'error sentence without 5.7.60');
+    const hint = (await admin.textContent('#native-smtp-hint')).trim();
+    check(/send as|send-as|permission/i.test(hint), `hint: ${hint}`);
+    check(/Sender checkedshop@example\.com — 550 \(refused\)/.test((await admin.textContent('#native-smtp-details')).replace(/\n/g, '')), 'sender row');
+    await admin.screenshot({ path: path.join(ART, 'check-sender-refused.png'), fullPage: true });
+  } finally {
+    await saveSettings(admin, { port: SMTP_PORT });
+  }
+  return admin;
+});
+
+test('Check connection: a refused connect shows which ports answer', async () => {
+  const closed = execFileSync('/usr/bin/python3', ['-c', 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])']).toString().trim();
+  await saveSettings(admin, { port: closed });
+  try {
+    const panel = await runCheck(admin);
+    eq(await panel.getAttribute('data-ok'), '0', 'ok flag');
+    check(await admin.locator('#native-smtp-ports').isVisible(), 'no ports table');
+    const rows = await admin.locator('#native-smtp-ports tbody tr').evaluateAll((trs) => trs.map((t) => [t.dataset.port, t.dataset.state, t.className]));
+    const ports = rows.map((r) => r[0]);
+    for (const p of ['465', '587', '2525', closed]) check(ports.includes(p), `port ${p} not in the table: ${JSON.stringify(rows)}`);
+    for (const r of rows) check(['open', 'refused', 'timeout', 'unreachable'].includes(r[1]), `state ${r[1]}`);
+    const asked = rows.find((r) => r[0] === closed);
+    eq(`${asked[1]} ${asked[2]}`, 'refused is-asked', 'the port in the settings');
+    check(/the port in your settings/.test(await admin.textContent(`#native-smtp-ports tr[data-port="${closed}"]`)), 'asked port not marked');
+  } finally {
+    await saveSettings(admin, { port: SMTP_PORT });
+  }
   return admin;
 });
 

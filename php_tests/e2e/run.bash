@@ -4,7 +4,8 @@
 # Sets up, all on loopback and all stopped again by process id when the run ends:
 #   - Debian's WordPress (copied into .build/e2e/www) with the plugin and an editor account,
 #   - a private MariaDB server (own data directory and socket, no TCP),
-#   - the project's test SMTP server (STARTTLS with a test CA, AUTH PLAIN/LOGIN, one user),
+#   - the project's test SMTP server (STARTTLS with a test CA, AUTH PLAIN/LOGIN, one user, one
+#     recipient refused), and a second one that refuses every sender (550 5.7.60),
 #   - three `php -S` web servers on the same site:
 #       A  with the extension loaded (-d extension=modules/smtp.so)   the normal case
 #       B  without the extension                                      the plugin's notice, the site still works
@@ -121,11 +122,22 @@ mkdir -p "$W/capture"
 setsid $PY "$top/php_tests/servers/smtp_server.py" --port-file "$W/smtp.port" --hostname mail.e2e.test \
 	--tls-cert "$W/certs/server.pem" --tls-key "$W/certs/server.key" --starttls \
 	--auth "PLAIN LOGIN" --user "$SMTP_USER:$SMTP_PASS" --capture-dir "$W/capture" \
+	--fault 'rcpt:nobody@example.net=550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown' \
 	--transcript "$W/smtp-transcript.txt" --idle-exit 900 --max-lifetime 1200 --parent-pid $$ \
 	</dev/null >"$LOGS/smtp-server.log" 2>&1 &
 pids+=($!)
 wait_for 10 test -s "$W/smtp.port" || fatal "smtp_server.py did not start" "$LOGS/smtp-server.log"
 export SMTP_PORT=$(cat "$W/smtp.port")
+# A second one that refuses every sender as Microsoft 365 does for a login without send-as rights
+# (the check's sender probe).
+setsid $PY "$top/php_tests/servers/smtp_server.py" --port-file "$W/smtp-refuse.port" --hostname refuse.e2e.test \
+	--tls-cert "$W/certs/server.pem" --tls-key "$W/certs/server.key" --starttls \
+	--auth "PLAIN LOGIN" --user "$SMTP_USER:$SMTP_PASS" --capture-dir "$W/capture-refuse" \
+	--fault 'mail=550 5.7.60 SMTP; Client does not have permissions to send as this sender' \
+	--idle-exit 900 --max-lifetime 1200 --parent-pid $$ </dev/null >"$LOGS/smtp-refuse.log" 2>&1 &
+pids+=($!)
+wait_for 10 test -s "$W/smtp-refuse.port" || fatal "the refusing smtp_server.py did not start" "$LOGS/smtp-refuse.log"
+export SMTP_PORT_REFUSE=$(cat "$W/smtp-refuse.port")
 
 # ---------------------------------------------------------------- WordPress
 say "wordpress"
