@@ -55,6 +55,8 @@ typedef struct {
 	const smtp_err *err;
 	const smtp_tls_info *tls;
 	const smtp_port_report *ports;
+	const char *peer_text; /* SMTP_EV_ERROR without a reply: the other side's own words (the OAuth token
+	                        * endpoint's "invalid_grant: ..."), or NULL */
 } smtp_event;
 
 typedef struct {

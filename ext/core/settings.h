@@ -43,6 +43,11 @@ typedef struct {
 	int idle_timeout_ms;                /* pool: an idle connection older than this is closed */
 	int max_age_ms;                     /* pool: a connection older than this is not used again */
 	int probe_ports;                    /* smtp_check()/smtp_test_send(): after a failed connect, which ports answer */
+	/* OAuth (oauth.c): with smtp.auth=xoauth2 and a provider, the access token comes from here instead of
+	 * password; oauth_key (64 hex digits: provider, client, refresh token identity) goes into the
+	 * session's key in its place. NULL: the password is the token. */
+	const struct smtp_token_source *token_source;
+	const char *oauth_key;
 } smtp_config;
 
 /* Everything that identifies a session, as 64 hex digits (SHA-256): hosts, port, encryption, user, the
