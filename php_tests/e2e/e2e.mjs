@@ -3,6 +3,7 @@
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import crypto from 'node:crypto';
 import path from 'node:path';
 
 const env = (k) => {
@@ -29,6 +30,13 @@ const SETTINGS = '/wp-admin/options-general.php?page=native-smtp';
 // Every secret that must never reach a browser.
 const SECRETS = [SMTP_PASS, WRONG_PASS, Buffer.from(`\0${SMTP_USER}\0${SMTP_PASS}`).toString('base64'),
   Buffer.from(SMTP_PASS).toString('base64')];
+
+const OAUTH = {
+  user: env('OAUTH_USER'), id: env('OAUTH_CLIENT_ID'), secret: env('OAUTH_CLIENT_SECRET'),
+  refresh: env('OAUTH_REFRESH_TOKEN'), access: env('OAUTH_ACCESS_TOKEN'),
+  authorize: `http://127.0.0.1:${env('OAUTH_AUTHZ_PORT')}/authorize`, token: `https://127.0.0.1:${env('OAUTH_TOKEN_PORT')}/token`,
+};
+SECRETS.push(OAUTH.secret, OAUTH.refresh, OAUTH.access);
 
 // ------------------------------------------------------------------ helpers
 
@@ -633,6 +641,93 @@ test('provider presets work without JavaScript (applied when the form is saved)'
   await page.screenshot({ path: path.join(ART, 'presets-without-javascript.png'), fullPage: true });
   await restoreServer(page);
   await ctx.close();
+  return admin;
+});
+
+// ------------------------------------------------------------------ OAuth connect (server A, fake authorization server)
+
+/** The fake authorization server's log: one entry per request. */
+function oauthLog() {
+  const f = path.join(W, 'oauth.log');
+  return fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+}
+
+test('Connect with Google: authorization code with PKCE (S256) against a local authorization server; the refresh token is stored encrypted', async () => {
+  // Test-only endpoints of "google", as a site owner's wp-config.php cannot set them for real.
+  setConstants({ NATIVE_SMTP_TEST_AUTHORIZE_URL: OAUTH.authorize, NATIVE_SMTP_TEST_TOKEN_URL: OAUTH.token });
+  await saveSettings(admin, { username: OAUTH.user, 'oauth-provider': 'google', 'oauth-client-id': OAUTH.id, 'oauth-client-secret': OAUTH.secret });
+  eq((await admin.textContent('#native-smtp-oauth-connection')).trim(), 'not connected', 'connection before');
+  eq((await admin.textContent('#native-smtp-oauth-redirect')).trim(), A + SETTINGS, 'redirect URI shown');
+  const logBefore = oauthLog().length;
+  await Promise.all([admin.waitForURL(/native-smtp-result=oauth/), admin.click('#native-smtp-connect-google')]);
+  const panel = admin.locator('#native-smtp-result');
+  eq(await panel.getAttribute('data-ok'), '1', `connect result (${(await panel.textContent()).replace(/\s+/g, ' ').slice(0, 300)})`);
+  eq((await panel.locator('h2').textContent()).trim(), 'Connected with Google', 'heading');
+  check(!/[?&]code=/.test(admin.url()), `the code stays in the address bar: ${admin.url()}`);
+  const log = oauthLog().slice(logBefore);
+  const az = log.find((e) => e.what === 'authorize').fields;
+  eq(`${az.response_type} ${az.client_id} ${az.code_challenge_method} ${az.scope} ${az.access_type}`, `code ${OAUTH.id} S256 https://mail.google.com/ offline`, 'authorization request');
+  eq(az.redirect_uri, A + SETTINGS, 'redirect_uri');
+  check(/^[0-9a-f]{32}\.[0-9a-f]{10}$/.test(az.state), `state: ${az.state}`);
+  const tk = log.find((e) => e.what === 'token').fields;
+  eq(tk.grant_type, 'authorization_code', 'grant of the exchange');
+  check(tk.code_verifier.length >= 43 && tk.code_verifier.length <= 128, 'verifier length');
+  eq(crypto.createHash('sha256').update(tk.code_verifier).digest('base64url'), az.code_challenge, 'S256(code_verifier) against the challenge');
+  eq(tk.redirect_uri, az.redirect_uri, 'redirect_uri of the exchange');
+  const o = await storedOption();
+  check(String(o.oauth_refresh_token).startsWith('ns1:') && String(o.oauth_client_secret).startsWith('ns1:'), 'OAuth secrets not encrypted');
+  check(!JSON.stringify(o).includes(OAUTH.refresh) && !JSON.stringify(o).includes(OAUTH.secret), 'a plain OAuth secret in the database');
+  eq(wpEval("echo Native_SMTP_Crypto::decrypt( get_option( 'native_smtp_settings' )['oauth_refresh_token'] ) === getenv( 'OAUTH_REFRESH_TOKEN' ) ? 'same' : 'different';"), 'same', 'decrypted refresh token');
+  check(/^connected/.test((await admin.textContent('#native-smtp-oauth-connection')).trim()), 'connection after');
+  eq(await effective(admin, 'auth'), 'xoauth2', 'applied smtp.auth');
+  eq(await effective(admin, 'oauth_provider'), 'google', 'applied smtp.oauth_provider');
+  eq(await effective(admin, 'oauth_client_id'), OAUTH.id, 'applied smtp.oauth_client_id');
+  eq(await effective(admin, 'oauth_refresh_token'), 'set (hidden)', 'applied smtp.oauth_refresh_token');
+  eq(await effective(admin, 'oauth_client_secret'), 'set (hidden)', 'applied smtp.oauth_client_secret');
+  eq(await effective(admin, 'oauth_token_url'), OAUTH.token, 'applied smtp.oauth_token_url (the test endpoint)');
+  eq(await admin.getAttribute('#native-smtp-status-oauth', 'data-provider'), 'google', 'status box OAuth row');
+  return admin;
+});
+
+test('after connecting, a test email logs in with XOAUTH2 and the access token the extension fetched', async () => {
+  const before = smtpMessages().length;
+  const logBefore = oauthLog().length;
+  const panel = await sendTest(admin, 'oauth-rcpt@example.net');
+  eq(await panel.getAttribute('data-ok'), '1', `test result (${(await panel.textContent()).replace(/\s+/g, ' ').slice(0, 400)})`);
+  const tr = await admin.textContent('#native-smtp-transcript');
+  check(/C: AUTH XOAUTH2 \*\*\*\*\*\*\*\*/.test(tr) && /S: 235/.test(tr), `transcript: ${tr.slice(0, 800)}`);
+  const msgs = await waitFor(() => { const m = smtpMessages(); return m.length > before && m; }, 'the message');
+  const m = msgs[msgs.length - 1];
+  eq(m.env.auth_user, OAUTH.user, 'the SMTP server accepted the XOAUTH2 token for');
+  const refresh = oauthLog().slice(logBefore).filter((e) => e.what === 'token').map((e) => e.fields);
+  check(refresh.length <= 1, `more than one token request for one message: ${refresh.length}`);
+  if (refresh.length === 1) eq(`${refresh[0].grant_type} ${refresh[0].refresh_token === OAUTH.refresh}`, 'refresh_token true', 'the refresh');
+  // The status box of the worker that sent it: the token is kept (any worker: provider and grant).
+  await admin.goto(SETTINGS);
+  check(/google, grant refresh_token/.test(await admin.textContent('#native-smtp-oauth-state-provider')), 'OAuth status line');
+  return admin;
+});
+
+test('OAuth: a redirect whose state this session did not start is refused; an editor cannot start one', async () => {
+  const before = (await storedOption()).oauth_refresh_token;
+  await admin.goto(SETTINGS + '&code=forged-code&state=00112233445566778899aabbccddeeff.0123456789');
+  await admin.waitForURL(/native-smtp-result=oauth/);
+  const panel = admin.locator('#native-smtp-result');
+  eq(await panel.getAttribute('data-ok'), '0', 'ok flag');
+  check(/state that this browser session did not start/.test(await panel.textContent()), `message: ${await panel.textContent()}`);
+  eq((await storedOption()).oauth_refresh_token, before, 'refresh token after the forged redirect');
+  check(!oauthLog().some((e) => e.what === 'token' && e.fields.code === 'forged-code'), 'the forged code was exchanged');
+  const page = await newPage(A);
+  await login(page, EDITOR);
+  const nonce = (await (await page.request.get('/?e2e-nonce=native_smtp_oauth_start')).text()).trim();
+  const r = await page.request.post('/wp-admin/admin-post.php', { form: { action: 'native_smtp_oauth_start', _wpnonce: nonce, native_smtp_oauth_provider: 'google' }, maxRedirects: 0 });
+  eq(r.status(), 403, 'editor starting a connection');
+  await page.context().close();
+  // Back to the password for the tests that follow.
+  setConstants(null);
+  await saveSettings(admin, { 'oauth-provider': '', username: SMTP_USER, auth: 'auto' });
+  eq(await effective(admin, 'auth'), 'auto', 'smtp.auth after switching OAuth off');
+  eq(await admin.locator('#native-smtp-status-oauth').count(), 0, 'OAuth status row without a provider');
   return admin;
 });
 

@@ -5,7 +5,9 @@
 #   - Debian's WordPress (copied into .build/e2e/www) with the plugin and an editor account,
 #   - a private MariaDB server (own data directory and socket, no TCP),
 #   - the project's test SMTP server (STARTTLS with a test CA, AUTH PLAIN/LOGIN, one user, one
-#     recipient refused), and a second one that refuses every sender (550 5.7.60),
+#     recipient refused, XOAUTH2 for a second user), and a second one that refuses every sender (550 5.7.60),
+#   - a fake OAuth authorization server (fake_oauth.py: the authorize page over HTTP, the token
+#     endpoint over HTTPS with the test CA, PKCE checked),
 #   - three `php -S` web servers on the same site:
 #       A  with the extension loaded (-d extension=modules/smtp.so)   the normal case
 #       B  without the extension                                      the plugin's notice, the site still works
@@ -118,10 +120,14 @@ say "smtp server"
 bash "$top/php_tests/servers/certs.bash" "$W/certs" >"$LOGS/certs.log" 2>&1 || fatal "certs.bash failed" "$LOGS/certs.log"
 export SMTP_USER=mailer@example.com
 export SMTP_PASS=E2e-app-pass-7Hq2Zx91
+# OAuth: the fake authorization server's app and tokens; the SMTP server takes the access token (XOAUTH2).
+export OAUTH_USER=oauth-mailbox@example.com OAUTH_CLIENT_ID=e2e-client-4711.apps.example
+export OAUTH_CLIENT_SECRET=E2e-client-secret-Qw8Lp3 OAUTH_REFRESH_TOKEN=1//e2e-refresh-token-Zr4Nb7
+export OAUTH_ACCESS_TOKEN=ya29.e2e-access-token-Hk2Vm5
 mkdir -p "$W/capture"
 setsid $PY "$top/php_tests/servers/smtp_server.py" --port-file "$W/smtp.port" --hostname mail.e2e.test \
 	--tls-cert "$W/certs/server.pem" --tls-key "$W/certs/server.key" --starttls \
-	--auth "PLAIN LOGIN" --user "$SMTP_USER:$SMTP_PASS" --capture-dir "$W/capture" \
+	--auth "PLAIN LOGIN XOAUTH2" --user "$SMTP_USER:$SMTP_PASS" --user "$OAUTH_USER:$OAUTH_ACCESS_TOKEN" --capture-dir "$W/capture" \
 	--fault 'rcpt:nobody@example.net=550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown' \
 	--transcript "$W/smtp-transcript.txt" --idle-exit 900 --max-lifetime 1200 --parent-pid $$ \
 	</dev/null >"$LOGS/smtp-server.log" 2>&1 &
@@ -138,6 +144,17 @@ setsid $PY "$top/php_tests/servers/smtp_server.py" --port-file "$W/smtp-refuse.p
 pids+=($!)
 wait_for 10 test -s "$W/smtp-refuse.port" || fatal "the refusing smtp_server.py did not start" "$LOGS/smtp-refuse.log"
 export SMTP_PORT_REFUSE=$(cat "$W/smtp-refuse.port")
+
+# ---------------------------------------------------------------- fake OAuth authorization server
+say "oauth server"
+setsid $PY "$here/fake_oauth.py" --cert "$W/certs/server.pem" --key "$W/certs/server.key" --port-file "$W/oauth.ports" \
+	--log "$W/oauth.log" --client-id "$OAUTH_CLIENT_ID" --client-secret "$OAUTH_CLIENT_SECRET" \
+	--refresh-token "$OAUTH_REFRESH_TOKEN" --access-token "$OAUTH_ACCESS_TOKEN" --parent-pid $$ --max-lifetime 1200 \
+	</dev/null >"$LOGS/oauth-server.log" 2>&1 &
+pids+=($!)
+wait_for 10 test -s "$W/oauth.ports" || fatal "fake_oauth.py did not start" "$LOGS/oauth-server.log"
+read -r OAUTH_AUTHZ_PORT OAUTH_TOKEN_PORT <"$W/oauth.ports"
+export OAUTH_AUTHZ_PORT OAUTH_TOKEN_PORT
 
 # ---------------------------------------------------------------- WordPress
 say "wordpress"
@@ -252,9 +269,9 @@ say "setup took $((SECONDS - T0)) s"
 export E2E_URL_A=http://127.0.0.1:$PORT_A E2E_URL_B=http://127.0.0.1:$PORT_B E2E_URL_C=http://127.0.0.1:$PORT_C
 export E2E_URL_M=http://127.0.0.1:$PORT_M
 export E2E_ART=$ART E2E_TOP=$top E2E_EXT=$EXT E2E_PHP=$PHP
-timeout 540 node "$here/e2e.mjs"
+timeout 900 node "$here/e2e.mjs"
 rc=$?
-[ $rc -eq 124 ] && { echo "not ok - the browser tests did not finish within 540 s"; echo "0 passed, 1 failed"; }
+[ $rc -eq 124 ] && { echo "not ok - the browser tests did not finish within 900 s"; echo "0 passed, 1 failed"; }
 cleanup
 say "total $((SECONDS - T0)) s"
 if [ -z "${E2E_KEEP:-}" ] && [ $rc -eq 0 ]; then

@@ -30,6 +30,8 @@ final class Native_SMTP_Admin {
 		add_action( 'admin_init', array( __CLASS__, 'register' ) );
 		add_action( 'admin_post_native_smtp_test', array( __CLASS__, 'handle_test' ) );
 		add_action( 'admin_post_native_smtp_check', array( __CLASS__, 'handle_check' ) );
+		add_action( 'admin_post_native_smtp_oauth_start', array( __CLASS__, 'handle_oauth_start' ) );
+		add_action( 'admin_init', array( __CLASS__, 'maybe_oauth_callback' ), 20 );
 		add_action( 'admin_notices', array( __CLASS__, 'notice_missing_extension' ) );
 		add_action( 'admin_enqueue_scripts', array( __CLASS__, 'assets' ) );
 		if ( is_multisite() ) {
@@ -271,6 +273,60 @@ final class Native_SMTP_Admin {
 				self::field_error( 'timeout', sprintf( __( 'Timeout: “%s” is not a number of seconds from 1 to 3600. The previous value was kept.', 'native-smtp' ), $t ) );
 			}
 		}
+		return self::clean_oauth( $input, $out );
+	}
+
+	/** The OAuth part of a save: provider, app, tenant, scope, grant, the custom endpoints. */
+	private static function clean_oauth( array $input, array $out ): array {
+		foreach ( array( 'oauth_provider' => Native_SMTP_OAuth::PROVIDERS, 'oauth_grant' => Native_SMTP_OAuth::GRANTS ) as $field => $choices ) {
+			if ( array_key_exists( $field, $input ) ) {
+				$v = strtolower( self::clean_text( $input[ $field ], 40 ) );
+				if ( in_array( $v, $choices, true ) ) {
+					$out[ $field ] = $v;
+				} else {
+					/* translators: 1: the value entered, 2: the valid values */
+					self::field_error( $field, sprintf( __( 'OAuth: unknown value “%1$s”; choose one of %2$s. The previous value was kept.', 'native-smtp' ), $v, implode( ', ', array_filter( $choices ) ) ) );
+				}
+			}
+		}
+		foreach ( array( 'oauth_client_id' => 255, 'oauth_scope' => 1000 ) as $field => $max ) {
+			if ( array_key_exists( $field, $input ) ) {
+				$out[ $field ] = self::clean_text( $input[ $field ], $max );
+			}
+		}
+		if ( array_key_exists( 'oauth_tenant', $input ) ) {
+			$t = self::clean_text( $input['oauth_tenant'], 255 );
+			if ( '' === $t || preg_match( '/^[A-Za-z0-9][A-Za-z0-9.\-]*$/', $t ) ) {
+				$out['oauth_tenant'] = $t;
+			} else {
+				/* translators: %s: the value entered */
+				self::field_error( 'oauth_tenant', sprintf( __( 'Tenant: “%s” is neither a tenant ID nor a domain. The previous value was kept.', 'native-smtp' ), $t ) );
+			}
+		}
+		foreach ( array( 'oauth_token_url', 'oauth_authorize_url' ) as $field ) {
+			if ( array_key_exists( $field, $input ) ) {
+				$u = self::clean_text( $input[ $field ], 2000 );
+				if ( '' === $u || ( 0 === strpos( $u, 'https://' ) && false !== filter_var( $u, FILTER_VALIDATE_URL ) ) ) {
+					$out[ $field ] = $u;
+				} else {
+					/* translators: %s: the value entered */
+					self::field_error( $field, sprintf( __( 'OAuth endpoint: “%s” is not an https:// URL. The previous value was kept.', 'native-smtp' ), $u ) );
+				}
+			}
+		}
+		if ( ! empty( $input['oauth_client_secret_clear'] ) ) {
+			$out['oauth_client_secret'] = '';
+		} elseif ( isset( $input['oauth_client_secret'] ) && is_string( $input['oauth_client_secret'] ) && '' !== $input['oauth_client_secret'] ) {
+			$sec = $input['oauth_client_secret'];
+			if ( preg_match( '/[\x00\r\n]/', $sec ) || strlen( $sec ) > 1024 ) {
+				self::field_error( 'oauth_client_secret', __( 'Client secret: it must be one line of at most 1024 bytes. The stored one was kept.', 'native-smtp' ) );
+			} elseif ( Native_SMTP_Crypto::available() ) {
+				$out['oauth_client_secret'] = Native_SMTP_Crypto::encrypt( $sec );
+			}
+		}
+		if ( ! empty( $input['oauth_disconnect'] ) ) {
+			$out['oauth_refresh_token'] = '';
+		}
 		return $out;
 	}
 
@@ -311,9 +367,9 @@ final class Native_SMTP_Admin {
 		$overrides = is_array( $old['overrides'] ) ? $old['overrides'] : array();
 		$inherit   = isset( $input['inherit'] ) && is_array( $input['inherit'] ) ? $input['inherit'] : array();
 		foreach ( Native_SMTP_Config::page_fields() as $f ) {
-			if ( 'password' === $f ) {
-				$posted  = array_key_exists( 'password', $input ) || ! empty( $input['password_clear'] );
-				$differs = $out['password'] !== $old['password'];
+			if ( 'secret' === Native_SMTP_Config::fields()[ $f ]['type'] ) {
+				$posted  = array_key_exists( $f, $input ) || ! empty( $input[ $f . '_clear' ] ) || ( 'oauth_refresh_token' === $f && ! empty( $input['oauth_disconnect'] ) );
+				$differs = $out[ $f ] !== $old[ $f ];
 			} else {
 				$posted  = array_key_exists( $f, $input );
 				$differs = $posted && ! self::same_value( $out[ $f ], $net[ $f ] );
@@ -470,6 +526,35 @@ final class Native_SMTP_Admin {
 		$result         = (array) smtp_check( $options );
 		$result['kind'] = 'check';
 		self::finish( $result );
+	}
+
+	/** admin-post.php?action=native_smtp_oauth_start: capability, nonce, then to the provider. */
+	public static function handle_oauth_start(): void {
+		self::guard( 'native_smtp_oauth_start' );
+		$provider = isset( $_POST['native_smtp_oauth_provider'] ) ? sanitize_key( wp_unslash( $_POST['native_smtp_oauth_provider'] ) ) : '';
+		$error    = Native_SMTP_OAuth::start( $provider ); // returns only when it cannot start
+		$result   = self::local_failure( 'oauth', $error );
+		$result['stage']    = 'oauth';
+		$result['provider'] = $provider;
+		self::finish( $result );
+	}
+
+	/** The provider's redirect back to Settings → SMTP (?code=...&state=...). */
+	public static function maybe_oauth_callback(): void {
+		if ( ! Native_SMTP_OAuth::is_callback() ) {
+			return;
+		}
+		if ( ! current_user_can( self::CAPABILITY ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to manage the SMTP settings.', 'native-smtp' ), esc_html__( 'Forbidden', 'native-smtp' ), array( 'response' => 403 ) );
+		}
+		self::finish( Native_SMTP_OAuth::callback() );
+	}
+
+	/** Saves settings the plugin itself changed (the OAuth connection) without sanitising them again. */
+	public static function store_internal( array $stored ): void {
+		$stored               = array_intersect_key( $stored, Native_SMTP_Config::defaults() );
+		self::$last_sanitized = $stored;
+		update_option( Native_SMTP_Config::OPTION, $stored );
 	}
 
 	/* ------------------------------------------------------------------ notice */
@@ -658,6 +743,107 @@ final class Native_SMTP_Admin {
 		}
 	}
 
+	/** The OAuth part of the form: provider, app, tenant, scope, grant, the custom endpoints, the connection. */
+	private static function render_oauth_rows( array $all, array $stored, array $errors ): void {
+		echo '<h2 id="native-smtp-oauth-title">' . esc_html__( 'OAuth 2.0 (instead of a password)', 'native-smtp' ) . '</h2>';
+		if ( ! Native_SMTP_Runtime::has_oauth() ) {
+			echo '<p class="description" id="native-smtp-oauth-unavailable">' . esc_html__( 'This build of the smtp extension does not fetch OAuth tokens itself (no smtp_oauth_exchange()): update it to connect a Google or Microsoft account.', 'native-smtp' ) . '</p>';
+			return;
+		}
+		echo '<table class="form-table" role="presentation">';
+		self::row(
+			'oauth_provider',
+			__( 'Provider', 'native-smtp' ),
+			self::select_control(
+				array(
+					''          => __( 'None (use the password above)', 'native-smtp' ),
+					'google'    => __( 'Google (Gmail, Google Workspace)', 'native-smtp' ),
+					'microsoft' => __( 'Microsoft 365 / Outlook', 'native-smtp' ),
+					'custom'    => __( 'Custom provider', 'native-smtp' ),
+				)
+			),
+			__( 'With a provider, the extension logs in with XOAUTH2 (smtp.auth = xoauth2) and fetches and refreshes the access token itself; the username is the mailbox. Register an app with the provider, enter its client ID and secret, save, then press Connect below.', 'native-smtp' ),
+			$all,
+			$stored,
+			$errors
+		);
+		self::row( 'oauth_client_id', __( 'Client ID', 'native-smtp' ), self::text_control( 'text', array( 'autocomplete' => 'off', 'spellcheck' => 'false' ) ), '', $all, $stored, $errors );
+		self::row( 'oauth_client_secret', __( 'Client secret', 'native-smtp' ), self::secret_control( $all['oauth_client_secret'], $stored, 'oauth_client_secret' ), __( 'Stored encrypted like the password and never shown again.', 'native-smtp' ), $all, $stored, $errors );
+		self::row( 'oauth_tenant', __( 'Tenant (Microsoft)', 'native-smtp' ), self::text_control( 'text', array( 'placeholder' => 'contoso.onmicrosoft.com', 'spellcheck' => 'false' ) ), __( 'The directory’s tenant ID or domain. Empty: common (any work, school or personal account the app allows).', 'native-smtp' ), $all, $stored, $errors );
+		self::row( 'oauth_scope', __( 'Scope', 'native-smtp' ), self::text_control( 'text', array( 'spellcheck' => 'false' ) ), __( 'Empty: <code>https://mail.google.com/</code> for Google, <code>https://outlook.office.com/SMTP.Send offline_access</code> for Microsoft.', 'native-smtp' ), $all, $stored, $errors );
+		self::row(
+			'oauth_grant',
+			__( 'Grant', 'native-smtp' ),
+			self::select_control(
+				array(
+					'refresh_token'      => __( 'A connected account (refresh token)', 'native-smtp' ),
+					'client_credentials' => __( 'The app itself (Microsoft SMTP.SendAsApp, client credentials)', 'native-smtp' ),
+				)
+			),
+			'',
+			$all,
+			$stored,
+			$errors
+		);
+		self::row( 'oauth_authorize_url', __( 'Authorization URL (custom)', 'native-smtp' ), self::text_control( 'url', array( 'placeholder' => 'https://auth.example.com/authorize', 'spellcheck' => 'false' ) ), '', $all, $stored, $errors );
+		self::row( 'oauth_token_url', __( 'Token URL (custom)', 'native-smtp' ), self::text_control( 'url', array( 'placeholder' => 'https://auth.example.com/token', 'spellcheck' => 'false' ) ), __( 'Only for a custom provider; Google’s and Microsoft’s endpoints are built in.', 'native-smtp' ), $all, $stored, $errors );
+		$token = $all['oauth_refresh_token'];
+		echo '<tr class="native-smtp-row" data-field="oauth_refresh_token"><th scope="row">' . esc_html__( 'Connected account', 'native-smtp' ) . '</th><td id="native-smtp-oauth-connection">';
+		if ( '' !== (string) $token['value'] ) {
+			echo '<span class="native-smtp-ok">' . esc_html__( 'connected: a refresh token is stored (encrypted)', 'native-smtp' ) . '</span>';
+			if ( ! self::is_locked( $token, 'oauth_refresh_token' ) && 'page' === $token['source'] ) {
+				echo ' <label><input type="checkbox" name="' . esc_attr( Native_SMTP_Config::OPTION . '[oauth_disconnect]' ) . '" value="1" id="native-smtp-oauth-disconnect" /> ' . esc_html__( 'Disconnect (remove the stored refresh token)', 'native-smtp' ) . '</label>';
+			}
+		} else {
+			echo esc_html__( 'not connected', 'native-smtp' );
+		}
+		if ( null !== $token['error'] ) {
+			echo '<p class="native-smtp-field-error">' . esc_html( $token['error'] ) . '</p>';
+		}
+		echo '</td></tr></table>';
+	}
+
+	/** A write-only secret input (the client secret): the stored value is never rendered. */
+	private static function secret_control( array $resolved, array $stored, string $field ): callable {
+		return static function ( $id, $name, $value, $disabled, $extra ) use ( $resolved, $stored, $field ) {
+			unset( $value );
+			$has = in_array( $resolved['source'], array( 'constant', 'wpms', 'network' ), true ) ? '' !== (string) $resolved['value'] : '' !== (string) $stored[ $field ];
+			$ph  = $has ? __( 'Stored — leave empty to keep it', 'native-smtp' ) : __( 'Not set', 'native-smtp' );
+			$h   = sprintf( '<input type="password" id="%s" name="%s" value="" class="regular-text" autocomplete="new-password" placeholder="%s"%s%s />', esc_attr( $id ), esc_attr( $name ), esc_attr( $ph ), $disabled, $extra );
+			if ( '' === $disabled && $has && 'page' === $resolved['source'] ) {
+				$h .= sprintf( ' <label><input type="checkbox" name="%s" value="1" /> %s</label>', esc_attr( Native_SMTP_Config::OPTION . '[' . $field . '_clear]' ), esc_html__( 'Remove it', 'native-smtp' ) );
+			}
+			return $h;
+		};
+	}
+
+	/** The Connect buttons (each its own form: admin-post.php, nonce, capability) and the redirect URI. */
+	private static function render_oauth_connect( array $all ): void {
+		if ( ! Native_SMTP_Runtime::has_oauth() || 'site' !== self::$context ) {
+			return;
+		}
+		echo '<div class="native-smtp-tools native-smtp-oauth-connect" id="native-smtp-oauth-connect"><h2>' . esc_html__( 'Connect an account (OAuth)', 'native-smtp' ) . '</h2>';
+		echo '<p class="description">' . esc_html__( 'Uses the saved client ID and secret. The provider asks you to sign in and allow sending email, then sends you back here; the refresh token it gives is stored encrypted. Register this redirect URI in the app:', 'native-smtp' ) . ' <code id="native-smtp-oauth-redirect">' . esc_html( Native_SMTP_OAuth::redirect_uri() ) . '</code></p>';
+		$buttons = array(
+			'google'    => __( 'Connect with Google', 'native-smtp' ),
+			'microsoft' => __( 'Connect with Microsoft', 'native-smtp' ),
+			'custom'    => __( 'Connect with the custom provider', 'native-smtp' ),
+		);
+		$can = '' !== (string) $all['oauth_client_id']['value'];
+		foreach ( $buttons as $provider => $label ) {
+			echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" class="native-smtp-oauth-form">';
+			echo '<input type="hidden" name="action" value="native_smtp_oauth_start" />';
+			echo '<input type="hidden" name="native_smtp_oauth_provider" value="' . esc_attr( $provider ) . '" />';
+			wp_nonce_field( 'native_smtp_oauth_start' );
+			echo '<button type="submit" class="button' . ( $provider === $all['oauth_provider']['value'] ? ' button-primary' : '' ) . '" id="native-smtp-connect-' . esc_attr( $provider ) . '"' . ( $can ? '' : ' disabled="disabled"' ) . '>' . esc_html( $label ) . '</button>';
+			echo '</form>';
+		}
+		if ( ! $can ) {
+			echo '<p class="description" id="native-smtp-oauth-need-client">' . esc_html__( 'Enter and save the app’s client ID first.', 'native-smtp' ) . '</p>';
+		}
+		echo '</div>';
+	}
+
 	public static function render(): void {
 		if ( ! current_user_can( self::CAPABILITY ) ) {
 			wp_die( esc_html__( 'Sorry, you are not allowed to manage the SMTP settings.', 'native-smtp' ), '', array( 'response' => 403 ) );
@@ -673,6 +859,7 @@ final class Native_SMTP_Admin {
 
 		echo '<div class="native-smtp-columns"><div class="native-smtp-main">';
 		self::render_form( $all, $stored, $errors );
+		self::render_oauth_connect( $all );
 		self::render_tools();
 		echo '</div><div class="native-smtp-side">';
 		self::render_status( $all );
@@ -766,7 +953,9 @@ final class Native_SMTP_Admin {
 		if ( null !== $pass['error'] ) {
 			echo '<tr><td colspan="2"><div class="notice notice-error inline"><p>' . esc_html( $pass['error'] ) . '</p></div></td></tr>';
 		}
-		echo '</table><h2>' . esc_html__( 'Sender', 'native-smtp' ) . '</h2><table class="form-table" role="presentation">';
+		echo '</table>';
+		self::render_oauth_rows( $all, $stored, $errors );
+		echo '<h2>' . esc_html__( 'Sender', 'native-smtp' ) . '</h2><table class="form-table" role="presentation">';
 		self::row( 'from', __( 'From email', 'native-smtp' ), self::text_control( 'email', array( 'placeholder' => 'you@example.com' ) ), __( 'Replaces WordPress’s default address (wordpress@your-site) and is the envelope sender of every message. Most providers only accept their own address here.', 'native-smtp' ), $all, $stored, $errors );
 		self::row( 'force_from', __( 'Force From email', 'native-smtp' ), self::checkbox_control( __( 'Use this address for every email, even when a plugin sets its own', 'native-smtp' ) ), '', $all, $stored, $errors );
 		self::row( 'from_name', __( 'From name', 'native-smtp' ), self::text_control( 'text' ), __( 'Replaces the default name “WordPress”.', 'native-smtp' ), $all, $stored, $errors );
@@ -857,6 +1046,7 @@ final class Native_SMTP_Admin {
 		echo '</td></tr>';
 		if ( $loaded ) {
 			self::render_pool_row();
+			self::render_oauth_status_row();
 		}
 		echo '</table>';
 
@@ -886,7 +1076,7 @@ final class Native_SMTP_Admin {
 				} else {
 					$raw = is_bool( $r['value'] ) ? ( $r['value'] ? '1' : '0' ) : (string) $r['value'];
 				}
-				if ( 'password' === $field ) {
+				if ( 'secret' === $def['type'] ) {
 					$value = ( '' !== (string) $raw ) ? __( 'set (hidden)', 'native-smtp' ) : __( 'not set', 'native-smtp' );
 				} elseif ( 'bool' === $def['type'] ) {
 					$value = self::yes_no( in_array( strtolower( (string) $raw ), array( '1', 'on', 'true', 'yes' ), true ) );
@@ -905,6 +1095,36 @@ final class Native_SMTP_Admin {
 			echo '<p class="description">' . esc_html__( 'No SMTP host is set on this page or in wp-config.php, so the plugin changes nothing: the values above come from php.ini.', 'native-smtp' ) . '</p>';
 		}
 		echo '</div>';
+	}
+
+	/** The OAuth token's state in this PHP process (smtp_oauth_status()), when a provider is in force. */
+	private static function render_oauth_status_row(): void {
+		if ( ! Native_SMTP_Runtime::has_oauth() ) {
+			return;
+		}
+		$st = (array) smtp_oauth_status();
+		if ( empty( $st['provider'] ) ) {
+			return;
+		}
+		$when = static function ( $t ): string {
+			return is_int( $t ) && $t > 0 ? wp_date( 'Y-m-d H:i:s T', $t ) : __( 'never', 'native-smtp' );
+		};
+		echo '<tr id="native-smtp-status-oauth" data-provider="' . esc_attr( (string) $st['provider'] ) . '" data-cached="' . ( empty( $st['cached'] ) ? '0' : '1' ) . '" data-error-code="' . esc_attr( (string) ( $st['last_error_code'] ?? '' ) ) . '"><th>' . esc_html__( 'OAuth token', 'native-smtp' ) . '</th><td>';
+		/* translators: 1: provider, 2: grant */
+		echo '<span id="native-smtp-oauth-state-provider">' . esc_html( sprintf( __( '%1$s, grant %2$s', 'native-smtp' ), (string) $st['provider'], (string) ( $st['grant'] ?? '' ) ) ) . '</span><br />';
+		if ( ! empty( $st['cached'] ) ) {
+			/* translators: %s: date and time */
+			echo '<span id="native-smtp-oauth-valid">' . esc_html( sprintf( __( 'access token kept, valid until %s', 'native-smtp' ), $when( $st['valid_until'] ?? null ) ) ) . '</span><br />';
+		} else {
+			echo '<span id="native-smtp-oauth-valid">' . esc_html__( 'no access token kept in this process: the next message fetches one', 'native-smtp' ) . '</span><br />';
+		}
+		/* translators: %s: date and time */
+		echo '<span id="native-smtp-oauth-refresh">' . esc_html( sprintf( __( 'last refresh: %s', 'native-smtp' ), $when( $st['last_refresh'] ?? null ) ) ) . '</span>';
+		if ( ! empty( $st['last_error'] ) ) {
+			/* translators: 1: error sentence, 2: error code */
+			echo '<br /><span class="native-smtp-bad" id="native-smtp-oauth-error">' . esc_html( sprintf( __( 'last error: %1$s (%2$s)', 'native-smtp' ), (string) $st['last_error'], (string) ( $st['last_error_code'] ?? '' ) ) ) . '</span>';
+		}
+		echo '<p class="description">' . esc_html__( 'Per PHP worker process, like the connections above.', 'native-smtp' ) . '</p></td></tr>';
 	}
 
 	/**
@@ -961,6 +1181,34 @@ final class Native_SMTP_Admin {
 	}
 
 	/* ------------------------------------------------------------------ result panel */
+
+	private static function render_oauth_result( array $r, bool $ok ): void {
+		$name = Native_SMTP_OAuth::label( (string) ( $r['provider'] ?? '' ) );
+		if ( $ok ) {
+			/* translators: %s: provider name */
+			$title = sprintf( __( 'Connected with %s', 'native-smtp' ), $name );
+		} elseif ( '' !== $name ) {
+			/* translators: %s: provider name */
+			$title = sprintf( __( 'Connecting with %s failed', 'native-smtp' ), $name );
+		} else {
+			$title = __( 'Connecting failed', 'native-smtp' );
+		}
+		echo '<div class="native-smtp-result ' . ( $ok ? 'is-ok' : 'is-fail' ) . '" id="native-smtp-result" role="status" data-ok="' . ( $ok ? '1' : '0' ) . '" data-kind="oauth">';
+		echo '<h2><span class="dashicons ' . ( $ok ? 'dashicons-yes-alt' : 'dashicons-warning' ) . '" aria-hidden="true"></span> ' . esc_html( $title ) . '</h2>';
+		if ( $ok ) {
+			echo '<p class="native-smtp-summary">' . esc_html__( 'A refresh token is stored, encrypted. Mail now logs in with XOAUTH2; the extension fetches and refreshes the access tokens. Send a test email to check.', 'native-smtp' ) . '</p>';
+			if ( ! empty( $r['scope'] ) ) {
+				/* translators: %s: OAuth scope */
+				echo '<p id="native-smtp-oauth-scope">' . esc_html( sprintf( __( 'Scope granted: %s', 'native-smtp' ), (string) $r['scope'] ) ) . '</p>';
+			}
+		} elseif ( ! empty( $r['error'] ) ) {
+			echo '<p class="native-smtp-summary native-smtp-error">' . esc_html( (string) $r['error'] ) . ( ! empty( $r['error_code'] ) ? ' <code>' . esc_html( (string) $r['error_code'] ) . '</code>' : '' ) . '</p>';
+		}
+		if ( ! empty( $r['hint'] ) ) {
+			echo '<div class="native-smtp-hint" id="native-smtp-hint"><p><strong>' . esc_html__( 'What to do:', 'native-smtp' ) . '</strong> ' . esc_html( (string) $r['hint'] ) . '</p></div>';
+		}
+		echo '</div>';
+	}
 
 	/** " — 250" after a probed address, or " — no answer" when the server was not asked. */
 	private static function probe_code( $code ): string {
@@ -1019,6 +1267,10 @@ final class Native_SMTP_Admin {
 		}
 		delete_transient( self::result_key() );
 		$ok    = ! empty( $r['ok'] );
+		if ( 'oauth' === ( $r['kind'] ?? '' ) ) {
+			self::render_oauth_result( $r, $ok );
+			return;
+		}
 		$kind  = ( 'check' === ( $r['kind'] ?? '' ) ) ? 'check' : 'test';
 		$stage = isset( $r['stage'] ) && is_string( $r['stage'] ) ? $r['stage'] : '';
 

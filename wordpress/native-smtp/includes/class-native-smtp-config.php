@@ -48,6 +48,16 @@ final class Native_SMTP_Config {
 			'helo'                => array( 'ini' => 'smtp.helo', 'type' => 'string', 'page' => false ),
 			'cafile'              => array( 'ini' => 'smtp.cafile', 'type' => 'string', 'page' => false ),
 			'allow_insecure_auth' => array( 'ini' => 'smtp.allow_insecure_auth', 'type' => 'bool', 'page' => false ),
+			// OAuth (XOAUTH2): applied only while a provider is chosen (see Native_SMTP_Runtime).
+			'oauth_provider'      => array( 'ini' => 'smtp.oauth_provider', 'type' => 'choice', 'page' => true ),
+			'oauth_client_id'     => array( 'ini' => 'smtp.oauth_client_id', 'type' => 'string', 'page' => true ),
+			'oauth_client_secret' => array( 'ini' => 'smtp.oauth_client_secret', 'type' => 'secret', 'page' => true ),
+			'oauth_refresh_token' => array( 'ini' => 'smtp.oauth_refresh_token', 'type' => 'secret', 'page' => true ),
+			'oauth_tenant'        => array( 'ini' => 'smtp.oauth_tenant', 'type' => 'string', 'page' => true ),
+			'oauth_scope'         => array( 'ini' => 'smtp.oauth_scope', 'type' => 'string', 'page' => true ),
+			'oauth_grant'         => array( 'ini' => 'smtp.oauth_grant', 'type' => 'choice', 'page' => true ),
+			'oauth_token_url'     => array( 'ini' => 'smtp.oauth_token_url', 'type' => 'string', 'page' => true ),
+			'oauth_authorize_url' => array( 'ini' => null, 'type' => 'string', 'page' => true ),
 		);
 	}
 
@@ -69,6 +79,15 @@ final class Native_SMTP_Config {
 			'preset'          => '',
 			'preset_region'   => '',
 			'overrides'       => array(), // multisite: the fields this site sets instead of the network
+			'oauth_provider'      => '',
+			'oauth_client_id'     => '',
+			'oauth_client_secret' => '', // encrypted, like the password
+			'oauth_refresh_token' => '', // encrypted; set by "Connect with ..." only
+			'oauth_tenant'        => '',
+			'oauth_scope'         => '',
+			'oauth_grant'         => 'refresh_token',
+			'oauth_token_url'     => '',
+			'oauth_authorize_url' => '',
 		);
 	}
 
@@ -193,8 +212,8 @@ final class Native_SMTP_Config {
 	/** $field from a saved array (a site's or the network's); the password is decrypted. */
 	private static function from_saved( string $field, array $saved, string $source ): array {
 		$def = self::fields()[ $field ];
-		if ( 'password' === $field ) {
-			$enc = (string) $saved['password'];
+		if ( 'secret' === $def['type'] ) {
+			$enc = (string) $saved[ $field ];
 			if ( '' === $enc ) {
 				return array( 'value' => '', 'source' => $source, 'constant' => null, 'error' => null );
 			}
@@ -204,7 +223,9 @@ final class Native_SMTP_Config {
 					'value'    => '',
 					'source'   => $source,
 					'constant' => null,
-					'error'    => __( 'The stored password cannot be decrypted: the encryption key in wp-config.php (NATIVE_SMTP_KEY or the AUTH_KEY/SECURE_AUTH_KEY salts) has changed. Enter the password again.', 'native-smtp' ),
+					'error'    => 'password' === $field
+						? __( 'The stored password cannot be decrypted: the encryption key in wp-config.php (NATIVE_SMTP_KEY or the AUTH_KEY/SECURE_AUTH_KEY salts) has changed. Enter the password again.', 'native-smtp' )
+						: __( 'A stored OAuth secret (client secret or refresh token) cannot be decrypted: the encryption key in wp-config.php has changed. Enter the client secret and connect the account again.', 'native-smtp' ),
 				);
 			}
 			return array( 'value' => $plain, 'source' => $source, 'constant' => null, 'error' => null );
