@@ -96,6 +96,21 @@ if [ ! -s "$tmp/dns.ready" ]; then
 	finish
 fi
 queries() { cat "$tmp/dns.count" 2>/dev/null || echo 0; }
+# Runs php with the module inside the namespace (the arguments after the label are php's) and counts
+# the script's "ok: " / "FAIL: " lines, printed with the label in front.
+php_in_ns() {
+	local label=$1 out rc n_ok n_bad
+	shift
+	out=$(ip netns exec "$ns" timeout 40 "$php" -n -d extension="$top/modules/smtp.so" "$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -E '^(ok|FAIL): ' | sed "s/^/$label: /"
+	n_ok=$(printf '%s\n' "$out" | grep -c '^ok: ')
+	n_bad=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
+	passed=$((passed + n_ok)); failed=$((failed + n_bad))
+	if [ "$rc" -ne 0 ] || [ "$n_ok" -eq 0 ]; then
+		bad "$label: php exited with $rc: $out"
+	fi
+}
 
 # ---- mail() to a name only DNS knows --------------------------------------------------------
 cat >"$tmp/unanswered.php" <<'PHP'
@@ -119,17 +134,8 @@ $say(is_array($e) && is_string($e['hint'] ?? null) && stripos($e['hint'], 'resol
 	"the hint is about name resolution: " . ($e['hint'] ?? 'none'));
 PHP
 before=$(queries)
-out=$(ip netns exec "$ns" timeout 20 "$php" -n -d extension="$top/modules/smtp.so" \
-	-d smtp.host=mail.example.com -d smtp.port=25 -d smtp.timeout=2 -d smtp.encryption=none \
-	-d smtp.from=sender@example.com -d smtp.helo=client.test "$tmp/unanswered.php" 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -E '^(ok|FAIL): ' | sed 's/^/mail unanswered: /'
-n_ok=$(printf '%s\n' "$out" | grep -c '^ok: ')
-n_bad=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
-passed=$((passed + n_ok)); failed=$((failed + n_bad))
-if [ "$rc" -ne 0 ] || [ "$n_ok" -eq 0 ]; then
-	bad "php exited with $rc: $out"
-fi
+php_in_ns "mail unanswered" -d smtp.host=mail.example.com -d smtp.port=25 -d smtp.timeout=2 -d smtp.encryption=none \
+	-d smtp.from=sender@example.com -d smtp.helo=client.test "$tmp/unanswered.php"
 after=$(queries)
 if [ "$after" -gt "$before" ]; then
 	ok "the lookup went to the namespace's DNS server ($((after - before)) queries, none answered)"
@@ -152,17 +158,8 @@ $say($ret === false && stripos($w, 'refused') !== false, "localhost from /etc/ho
 $say($elapsed < 1.0, sprintf("no DNS wait for a name in /etc/hosts (%.2f s)", $elapsed));
 PHP
 before=$(queries)
-out=$(ip netns exec "$ns" timeout 20 "$php" -n -d extension="$top/modules/smtp.so" \
-	-d smtp.host=localhost -d smtp.port=25 -d smtp.timeout=2 -d smtp.encryption=none \
-	-d smtp.from=sender@example.com -d smtp.helo=client.test "$tmp/hosts.php" 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -E '^(ok|FAIL): ' | sed 's/^/hosts file: /'
-n_ok=$(printf '%s\n' "$out" | grep -c '^ok: ')
-n_bad=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
-passed=$((passed + n_ok)); failed=$((failed + n_bad))
-if [ "$rc" -ne 0 ] || [ "$n_ok" -eq 0 ]; then
-	bad "php exited with $rc: $out"
-fi
+php_in_ns "hosts file" -d smtp.host=localhost -d smtp.port=25 -d smtp.timeout=2 -d smtp.encryption=none \
+	-d smtp.from=sender@example.com -d smtp.helo=client.test "$tmp/hosts.php"
 if [ "$(queries)" -eq "$before" ]; then
 	ok "hosts file: no DNS query for localhost"
 else
@@ -207,15 +204,7 @@ $r = smtp_check(['host' => '10.78.0.5', 'port' => 2525, 'timeout' => 5, 'helo' =
 $say(($r['ports'] ?? null) === [465 => 'unreachable', 587 => 'unreachable', 2525 => 'unreachable'], "no route: ports " . json_encode($r['ports'] ?? null));
 $say(str_contains((string)$r['hint'], 'no route to 10.78.0.5 (none of 465 and 587 is reachable either)'), "no route: hint: " . $r['hint']);
 PHP
-	out=$(ip netns exec "$ns" timeout 40 "$php" -n -d extension="$top/modules/smtp.so" "$tmp/ports.php" 2>&1)
-	rc=$?
-	printf '%s\n' "$out" | grep -E '^(ok|FAIL): ' | sed 's/^/ports: /'
-	n_ok=$(printf '%s\n' "$out" | grep -c '^ok: ')
-	n_bad=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
-	passed=$((passed + n_ok)); failed=$((failed + n_bad))
-	if [ "$rc" -ne 0 ] || [ "$n_ok" -eq 0 ]; then
-		bad "ports: php exited with $rc: $out"
-	fi
+	php_in_ns ports "$tmp/ports.php"
 else
 	bad "cannot set up the veth pair and routes for the ports test"
 fi
