@@ -686,6 +686,8 @@ test('Connect with Google: authorization code with PKCE (S256) against a local a
   eq(await effective(admin, 'oauth_client_secret'), 'set (hidden)', 'applied smtp.oauth_client_secret');
   eq(await effective(admin, 'oauth_token_url'), OAUTH.token, 'applied smtp.oauth_token_url (the test endpoint)');
   eq(await admin.getAttribute('#native-smtp-status-oauth', 'data-provider'), 'google', 'status box OAuth row');
+  eq(await admin.locator('#native-smtp-sources tr[data-setting="oauth_authorize_url"]').count(), 0, 'a row for the plugin-only authorization URL');
+  eq(await admin.locator('#native-smtp-sources tr[data-setting="force_from_name"]').count(), 1, 'force From name rows');
   return admin;
 });
 

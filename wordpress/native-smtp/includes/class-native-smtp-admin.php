@@ -1066,6 +1066,9 @@ final class Native_SMTP_Admin {
 		foreach ( Native_SMTP_Config::fields() as $field => $def ) {
 			$r   = $all[ $field ];
 			$ini = $def['ini'];
+			if ( null === $ini && 'force_from_name' !== $field ) {
+				continue; // the plugin's own (the custom provider's authorization URL): no ini value
+			}
 			if ( null === $ini ) {
 				$value = self::yes_no( $r['value'] );
 				$name  = __( 'force From name', 'native-smtp' );
