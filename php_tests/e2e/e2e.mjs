@@ -710,6 +710,28 @@ test('after connecting, a test email logs in with XOAUTH2 and the access token t
   return admin;
 });
 
+test('Connect with Microsoft: its scope and tenant, then a test email over XOAUTH2', async () => {
+  await saveSettings(admin, { 'oauth-provider': 'microsoft', 'oauth-tenant': 'contoso.onmicrosoft.com' });
+  const logBefore = oauthLog().length;
+  await Promise.all([admin.waitForURL(/native-smtp-result=oauth/), admin.click('#native-smtp-connect-microsoft')]);
+  const panel = admin.locator('#native-smtp-result');
+  eq(await panel.getAttribute('data-ok'), '1', `connect result (${(await panel.textContent()).replace(/\s+/g, ' ').slice(0, 300)})`);
+  eq((await panel.locator('h2').textContent()).trim(), 'Connected with Microsoft', 'heading');
+  const log = oauthLog().slice(logBefore);
+  const az = log.find((e) => e.what === 'authorize').fields;
+  eq(`${az.scope}|${az.access_type}|${az.code_challenge_method}`, 'https://outlook.office.com/SMTP.Send offline_access|undefined|S256', 'Microsoft authorization request');
+  const tk = log.find((e) => e.what === 'token').fields;
+  eq(crypto.createHash('sha256').update(tk.code_verifier).digest('base64url'), az.code_challenge, 'S256(code_verifier) against the challenge');
+  eq(await effective(admin, 'oauth_provider'), 'microsoft', 'applied smtp.oauth_provider');
+  eq(await effective(admin, 'oauth_tenant'), 'contoso.onmicrosoft.com', 'applied smtp.oauth_tenant');
+  const before = smtpMessages().length;
+  const sent = await sendTest(admin, 'oauth-ms@example.net');
+  eq(await sent.getAttribute('data-ok'), '1', `test result (${(await sent.textContent()).replace(/\s+/g, ' ').slice(0, 400)})`);
+  const msgs = await waitFor(() => { const m = smtpMessages(); return m.length > before && m; }, 'the message');
+  eq(msgs[msgs.length - 1].env.auth_user, OAUTH.user, 'the SMTP server accepted the XOAUTH2 token for');
+  return admin;
+});
+
 test('OAuth: a redirect whose state this session did not start is refused; an editor cannot start one', async () => {
   const before = (await storedOption()).oauth_refresh_token;
   await admin.goto(SETTINGS + '&code=forged-code&state=00112233445566778899aabbccddeeff.0123456789');
