@@ -399,6 +399,15 @@ static int post_form(const smtp_oauth_config *o, const char *url, const char *ho
 	smtp_buf_init(&rs.body, SMTP_OAUTH_ANSWER_MAX);
 	rc = (o->post ? o->post : smtp_http_post_curl)(o->post_ctx, &rq, &rs);
 	smtp_buf_wipe(&form);
+	if (rc != 0 && rs.cause == SMTP_CAUSE_OAUTH_NOT_BUILT) {
+		f->cause = rs.cause;
+		snprintf(f->sentence, sizeof(f->sentence),
+		         "OAuth token request to %s not sent: this smtp extension was built without OAuth (configured "
+		         "with --without-smtp-oauth), so it cannot fetch access tokens",
+		         host);
+		smtp_buf_wipe(&rs.body);
+		return -1;
+	}
 	if (rc != 0) {
 		f->cause = rs.cause ? rs.cause : SMTP_CAUSE_IO;
 		snprintf(f->sentence, sizeof(f->sentence), "OAuth token request to %s failed: %s", host,
