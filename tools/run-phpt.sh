@@ -4,6 +4,8 @@
 #   --valgrind   run every test under valgrind (run-tests -m) and fail on any leak or error
 #   PATH...      only these .phpt files or directories (default: php_tests), in either mode:
 #                tools/run-phpt.sh --valgrind php_tests/oauth php_tests/auth/plain.phpt
+#   SMTP_PHPT_MODULE=/path/smtp.so   test that module instead of modules/smtp.so (e.g. a copy, so a
+#                rebuild during a long valgrind run does not change the module under the tests)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -13,7 +15,7 @@ tmp="$top/.build/phpt"; rm -rf "$tmp"; mkdir -p "$tmp"
 # run-tests' parallel workers race to mkdir the same --temp-target subfolder ("mkdir(): File exists"
 # aborts the run): make them all beforehand.
 (cd php_tests && find . -type d -not -path '*/node_modules*') | while read -r d; do mkdir -p "$tmp/$d"; done
-args=(-q --show-diff -d "extension=$top/modules/smtp.so" --temp-source "$top/php_tests" --temp-target "$tmp")
+args=(-q --show-diff -d "extension=${SMTP_PHPT_MODULE:-$top/modules/smtp.so}" --temp-source "$top/php_tests" --temp-target "$tmp")
 jobs=-j2
 valgrind=0 paths=()
 for a in "$@"; do

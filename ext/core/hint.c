@@ -328,6 +328,12 @@ static int hint_oauth(const smtp_err *e, const char *text, char *h, size_t hl)
 		         "The token endpoint did not give a token: check smtp.oauth_token_url (or the provider and "
 		         "smtp.oauth_tenant) and the endpoint's words in the message.");
 		return 1;
+	case SMTP_CAUSE_OAUTH_UNAVAILABLE:
+		snprintf(h, hl,
+		         "The token endpoint (or a proxy on the way) is unavailable just now (HTTP 5xx, 429 or "
+		         "temporarily_unavailable): a temporary failure - try again later; if it lasts, check the "
+		         "provider's status page and any HTTPS proxy between this machine and the endpoint.");
+		return 1;
 	case SMTP_CAUSE_CONFIG:
 		snprintf(h, hl,
 		         "Set the OAuth settings: smtp.oauth_provider, smtp.oauth_client_id, smtp.oauth_client_secret and "
