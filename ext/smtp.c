@@ -151,8 +151,17 @@ PHP_FUNCTION(smtp_last_error)
 }
 /* }}} */
 
+/* mbstring, when loaded, starts before us and stops after us: mb_send_mail()'s handler is swapped
+ * at our MINIT and put back at our MSHUTDOWN while its function entry exists. */
+static const zend_module_dep smtp_deps[] = {
+	ZEND_MOD_OPTIONAL("mbstring")
+	ZEND_MOD_END
+};
+
 zend_module_entry smtp_module_entry = {
-	STANDARD_MODULE_HEADER,
+	STANDARD_MODULE_HEADER_EX,
+	NULL,
+	smtp_deps,
 	"smtp",
 	ext_functions,
 	PHP_MINIT(smtp),

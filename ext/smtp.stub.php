@@ -18,7 +18,8 @@ function smtp_test_send(string $to, array $options = []): array {}
 /**
  * Connects, negotiates TLS, greets, authenticates and quits, sending nothing, with the current
  * settings overridden by $options (host, port, encryption, username, password, auth, helo,
- * timeout, verify_peer, cafile).
+ * timeout, verify_peer, cafile); with probe_from / probe_rcpt also MAIL FROM, RCPT TO and RSET
+ * after AUTH, never DATA.
  */
 function smtp_check(array $options = []): array {}
 

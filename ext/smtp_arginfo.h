@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: c21936cdfc74cadf57d3b94facc71571ede11484 */
+ * Stub hash: 4730b9eec3d885f722efee7e36ba575fa09ea228 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_last_error, 0, 0, IS_ARRAY, 1)
 ZEND_END_ARG_INFO()

@@ -68,6 +68,12 @@
 	X(subject, LINE,      MSG, call, subject) \
 	X(body,    MULTILINE, MSG, call, body)
 
+/* Options of smtp_check() only, no setting either (the sender probe): the same columns. They follow
+ * the message options. */
+#define SMTP_CHECK_OPTIONS(X) \
+	X(probe_from, ADDRESS, CHECK, call, probe_from) \
+	X(probe_rcpt, ADDRESS, CHECK, call, probe_rcpt)
+
 /* The kinds of value. SMTP_KIND_CTYPE_<kind> is the type of the global; the rule of each kind,
  * its ini warning and its option exception are in smtp_settings.c, its ini handler in smtp_ini.c.
  *   HOSTS       "a.example, b.example:2525, [::1]:587"; empty (ini only): the extension is off
@@ -108,8 +114,10 @@
 #define SMTP_OPTION_NO(...)
 #define SMTP_OPTION_CONN(...) __VA_ARGS__
 #define SMTP_OPTION_MSG(...)  __VA_ARGS__
-#define SMTP_OPTION_IS_MESSAGE_CONN false
-#define SMTP_OPTION_IS_MESSAGE_MSG  true
+#define SMTP_OPTION_CHECK(...) __VA_ARGS__
+#define SMTP_OPTION_IS_MESSAGE_CONN  false
+#define SMTP_OPTION_IS_MESSAGE_MSG   true
+#define SMTP_OPTION_IS_MESSAGE_CHECK true /* no connection setting: allowed when locked */
 
 /* The rules of the kinds (smtp_settings.c), for smtp_ini.c and smtp_functions.c.
  *

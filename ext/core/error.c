@@ -138,3 +138,52 @@ int smtp_err_is_transient(const smtp_err *e)
 		return 0;
 	}
 }
+
+const char *smtp_port_state_name(smtp_port_state s)
+{
+	switch (s) {
+	case SMTP_PORT_OPEN:
+		return "open";
+	case SMTP_PORT_REFUSED:
+		return "refused";
+	case SMTP_PORT_TIMEOUT:
+		return "timeout";
+	case SMTP_PORT_UNREACHABLE:
+		return "unreachable";
+	default:
+		return "unknown";
+	}
+}
+
+void smtp_port_report_init(smtp_port_report *r, int asked)
+{
+	static const int common[] = {465, 587, 2525};
+	size_t i;
+	int j;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+		r->port[r->n++] = common[i];
+	}
+	if (asked <= 0 || asked > 65535 || asked == 465 || asked == 587 || asked == 2525) {
+		return;
+	}
+	/* insert asked in order */
+	for (j = r->n; j > 0 && r->port[j - 1] > asked; j--) {
+		r->port[j] = r->port[j - 1];
+	}
+	r->port[j] = asked;
+	r->n++;
+}
+
+smtp_port_state smtp_port_report_get(const smtp_port_report *r, int port)
+{
+	int i;
+
+	for (i = 0; r && i < r->n; i++) {
+		if (r->port[i] == port) {
+			return r->state[i];
+		}
+	}
+	return SMTP_PORT_UNKNOWN;
+}

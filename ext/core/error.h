@@ -96,4 +96,29 @@ smtp_err_class smtp_cause_class(smtp_cause c);
  * not exist, certificates, policy, local errors. */
 int smtp_err_is_transient(const smtp_err *e);
 
+/* What a connect to one port found (net.c smtp_net_probe_ports): after a failed connect, smtp_check()
+ * and smtp_test_send() try 465, 587, 2525 and the asked port at once, so the hint can say which of
+ * them this machine can reach. */
+typedef enum {
+	SMTP_PORT_UNKNOWN = 0, /* not probed */
+	SMTP_PORT_OPEN,        /* the connection was accepted */
+	SMTP_PORT_REFUSED,     /* connection refused (nothing listens, or a firewall rejects) */
+	SMTP_PORT_TIMEOUT,     /* no answer before the probe's deadline (a firewall drops it) */
+	SMTP_PORT_UNREACHABLE  /* no route to the host or network */
+} smtp_port_state;
+
+#define SMTP_PORTS_MAX 4
+
+typedef struct {
+	int n;
+	int port[SMTP_PORTS_MAX]; /* ascending, no duplicates */
+	smtp_port_state state[SMTP_PORTS_MAX];
+} smtp_port_report;
+
+const char *smtp_port_state_name(smtp_port_state s); /* "open", "refused", "timeout", "unreachable" */
+/* 465, 587, 2525 and asked (when it is another one), ascending, every state UNKNOWN. */
+void smtp_port_report_init(smtp_port_report *r, int asked);
+/* The state of port in r, UNKNOWN when it is not there. */
+smtp_port_state smtp_port_report_get(const smtp_port_report *r, int port);
+
 #endif

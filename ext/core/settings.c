@@ -413,3 +413,8 @@ void smtp_config_key(const smtp_config *cfg, const char *helo, char out[65])
 	}
 	EVP_MD_CTX_free(md);
 }
+
+int smtp_auto_detects_tls(int port)
+{
+	return port > 0 && port != 25 && port != 465 && port != 587 && port != 2525;
+}
