@@ -106,8 +106,8 @@ static int build(const smtp_log_record *r, smtp_buf *b, size_t cut)
 	}
 	snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 	         tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(r->time_ms % 1000));
-	if (smtp_buf_printf(b, "{\"time\":\"%s\",\"message_id\":", when) || put_str(b, r->message_id, SMTP_LOG_MAX_FIELD)
-	    || smtp_buf_puts(b, ",\"from\":") || put_str(b, r->from, SMTP_LOG_MAX_FIELD)
+	if (smtp_buf_printf(b, "{\"time\":\"%s\",\"message_id\":", when) || put_str(b, r->message_id, cut)
+	    || smtp_buf_puts(b, ",\"from\":") || put_str(b, r->from, cut)
 	    || smtp_buf_printf(b, ",\"rcpts\":%zu,\"host\":", r->rcpts) || put_str(b, r->host, 256)
 	    || smtp_buf_printf(b, ",\"port\":%d,\"result\":", r->port) || put_str(b, r->result, 16)
 	    || smtp_buf_puts(b, ",\"stage\":") || put_str(b, r->stage, 16)) {
@@ -131,7 +131,7 @@ int smtp_log_line(const smtp_log_record *r, smtp_buf *out)
 {
 	size_t start = out->len, cut = SMTP_LOG_MAX_FIELD;
 
-	/* the long fields are the reply and the error: cut them until the line fits */
+	/* the long fields (Message-ID, sender, reply, error) are cut until the line fits */
 	for (;;) {
 		if (build(r, out, cut) != 0) {
 			return -1;

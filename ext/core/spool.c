@@ -244,7 +244,8 @@ fail:
 
 int smtp_spool_enqueue(smtp_spool *sp, const smtp_spool_entry *e, smtp_body *msg, char *id, char *err, size_t errlen)
 {
-	snprintf(id, SMTP_SPOOL_ID_MAX, "%lld-%ld-%016llx", e->created, (long)getpid(), random64());
+	/* the time in ms first: names sort in the order entries were made */
+	snprintf(id, SMTP_SPOOL_ID_MAX, "%013lld-%ld-%016llx", (long long)smtp_wall_ms(), (long)getpid(), random64());
 	return write_entry(sp, id, e, msg, err, errlen);
 }
 
@@ -696,7 +697,7 @@ int smtp_spool_status(smtp_spool *sp, smtp_spool_stats *st)
 				if (stat(p, &fs) == 0) {
 					size = fs.st_size;
 				}
-				created = atoll(l.names[i]); /* the id starts with the time it was made */
+				created = atoll(l.names[i]) / 1000; /* the id starts with the time it was made (ms) */
 				next = 0;
 			}
 			st->count++;
