@@ -17,7 +17,7 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	smtp_local_name local_name;        /* this machine's EHLO name, looked up at the first submission */
 	struct smtp_pool *pool;            /* connections kept for the next mail() (smtp.persistent) */
 	/* per request: */
-	bool spool_due;                    /* this request spooled a message to deliver at its end */
+	zend_long spool_due;               /* messages this request spooled to deliver at its end */
 	bool log_warned;                   /* smtp.log could not be written (warned once a request) */
 ZEND_END_MODULE_GLOBALS(smtp)
 

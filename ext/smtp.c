@@ -65,7 +65,7 @@ static PHP_RINIT_FUNCTION(smtp)
 	ZEND_TSRMLS_CACHE_UPDATE();
 #endif
 	ZVAL_NULL(&SMTP_G(last_error));
-	SMTP_G(spool_due) = false;
+	SMTP_G(spool_due) = 0;
 	SMTP_G(log_warned) = false;
 	return SUCCESS;
 }

@@ -274,7 +274,7 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 		if (!smtp_spool_enabled()) {
 			php_error_docref(NULL, E_WARNING, "smtp.deferred=1 needs smtp.spool_dir: the message is sent now");
 		} else if (smtp_spool_put(&msg, &msg.rcpts, 0, 0, NULL, 0, spool_id, err, sizeof(err)) == SUCCESS) {
-			SMTP_G(spool_due) = true;
+			SMTP_G(spool_due)++;
 			smtp_message_free(&msg);
 			ok = true;
 			goto out;

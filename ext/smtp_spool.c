@@ -12,6 +12,7 @@
 #include "core/spool.h"
 
 #include <time.h>
+#include <unistd.h>
 
 /* The end-of-request drain: entries and time at most, so a request's end is bounded. */
 #define SMTP_DRAIN_LIMIT 50
@@ -164,8 +165,8 @@ void smtp_spool_request_end(void)
 	smtp_spool sp;
 	smtp_spool_counts c;
 	char err[300];
-	int lock, due;
-	int64_t budget;
+	int lock;
+	int64_t budget, deadline;
 
 	if (!smtp_spool_enabled() || !SMTP_G(host) || !*SMTP_G(host)) {
 		return;
@@ -173,19 +174,32 @@ void smtp_spool_request_end(void)
 	if (smtp_spool_open(&sp, SMTP_G(spool_dir), err, sizeof(err)) != 0) {
 		return;
 	}
-	due = SMTP_G(spool_due) || smtp_spool_has_due(&sp);
-	lock = due ? smtp_spool_trylock(&sp) : -1;
-	if (lock >= 0) {
+	budget = 2 * (int64_t) SMTP_G(timeout) * 1000;
+	if (budget < SMTP_DRAIN_MIN_MS) {
+		budget = SMTP_DRAIN_MIN_MS;
+	}
+	/* what this request spooled goes whole: the bounds grow with it (1 s a message) */
+	deadline = smtp_now_ms() + budget + 1000 * (int64_t) SMTP_G(spool_due);
+	if (SMTP_G(spool_due)) {
+		/* this request spooled (smtp.deferred): its messages must go now, so after the response it
+		 * waits for a process that is draining to finish (that one may have listed the spool before
+		 * they were written) */
 		finish_response();
-		budget = 2 * (int64_t) SMTP_G(timeout) * 1000;
-		if (budget < SMTP_DRAIN_MIN_MS) {
-			budget = SMTP_DRAIN_MIN_MS;
+		while ((lock = smtp_spool_trylock(&sp)) < 0 && smtp_now_ms() < deadline) {
+			usleep(50000);
 		}
-		run_flush(SMTP_DRAIN_LIMIT, false, smtp_now_ms() + budget, false, &c);
+	} else {
+		lock = smtp_spool_has_due(&sp) ? smtp_spool_trylock(&sp) : -1;
+		if (lock >= 0) {
+			finish_response();
+		}
+	}
+	if (lock >= 0) {
+		run_flush(SMTP_DRAIN_LIMIT + (int) MIN(SMTP_G(spool_due), 1000000), false, deadline, false, &c);
 		smtp_spool_unlock(lock);
 	}
 	smtp_spool_close(&sp);
-	SMTP_G(spool_due) = false;
+	SMTP_G(spool_due) = 0;
 }
 
 /* {{{ smtp_spool_flush(int $limit = 0, bool $force = false): array */

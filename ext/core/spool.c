@@ -629,24 +629,22 @@ static long long stale_bound(const smtp_config *cfg)
 	return 2 * t + SMTP_SPOOL_CLAIM_STALE;
 }
 
-int smtp_spool_flush(smtp_spool *sp, const smtp_spool_flush_opts *o, smtp_spool_counts *c)
+/* One look at new/: claims and handles each due entry. The number of entries claimed. */
+static long flush_pass(smtp_spool *sp, const smtp_spool_flush_opts *o, long tried, smtp_spool_counts *c)
 {
 	name_list l;
 	size_t i;
-	long tried = 0;
-	long long now = (long long)time(NULL);
+	long claimed = 0;
+	long long now;
 	char from[PATH_MAX], to[PATH_MAX], claim[SMTP_SPOOL_ID_MAX + 64];
-	smtp_spool_stats st;
 
-	memset(c, 0, sizeof(*c));
-	recover(sp, now, stale_bound(o->cfg));
 	if (list_dir(sp, "new", &l) != 0) {
 		return -1;
 	}
 	for (i = 0; i < l.count; i++) {
 		long long created, next;
 		int attempts;
-		if ((o->limit > 0 && tried >= o->limit) || (o->deadline_ms > 0 && smtp_now_ms() >= o->deadline_ms)) {
+		if ((o->limit > 0 && tried + claimed >= o->limit) || (o->deadline_ms > 0 && smtp_now_ms() >= o->deadline_ms)) {
 			break;
 		}
 		if (path_of(from, sp, "new", l.names[i]) != 0) {
@@ -663,10 +661,34 @@ int smtp_spool_flush(smtp_spool *sp, const smtp_spool_flush_opts *o, smtp_spool_
 		if (path_of(to, sp, "cur", claim) != 0 || rename(from, to) != 0) {
 			continue; /* another worker has it */
 		}
-		tried++;
+		claimed++;
 		handle(sp, o, l.names[i], claim, now, c);
 	}
 	names_free(&l);
+	return claimed;
+}
+
+int smtp_spool_flush(smtp_spool *sp, const smtp_spool_flush_opts *o, smtp_spool_counts *c)
+{
+	smtp_spool_flush_opts once = *o;
+	smtp_spool_stats st;
+	long tried = 0, n;
+	int pass;
+
+	memset(c, 0, sizeof(*c));
+	recover(sp, (long long)time(NULL), stale_bound(o->cfg));
+	/* passes until one claims nothing: what other processes spool meanwhile goes too (a forced
+	 * flush looks once: what it defers would be due again at once) */
+	for (pass = 0; pass < 100; pass++) {
+		n = flush_pass(sp, &once, tried, c);
+		if (n < 0) {
+			return pass == 0 ? -1 : 0;
+		}
+		tried += n;
+		if (n == 0 || o->force) {
+			break;
+		}
+	}
 	if (smtp_spool_status(sp, &st) == 0) {
 		c->remaining = st.count;
 	}
