@@ -541,10 +541,22 @@ static void handle(smtp_spool *sp, const smtp_spool_flush_opts *o, const char *i
 	size_t len = 0;
 	int fd;
 
-	if (path_of(cpath, sp, "cur", claim) != 0 || (fd = open(cpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+	if (path_of(cpath, sp, "cur", claim) != 0) {
 		return;
 	}
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && (unsigned long long)st.st_size <= SMTP_SPOOL_ENTRY_MAX_SIZE + 4096) {
+	fd = open(cpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* a symbolic link, a directory, a fifo: no entry of ours; set aside like a damaged one */
+		if (fd >= 0) {
+			close(fd);
+		}
+		if (path_of(other, sp, "bad", id) == 0) {
+			rename(cpath, other);
+		}
+		c->corrupt++;
+		return;
+	}
+	if (st.st_size > 0 && (unsigned long long)st.st_size <= SMTP_SPOOL_ENTRY_MAX_SIZE + 4096) {
 		len = (size_t)st.st_size;
 		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED) {

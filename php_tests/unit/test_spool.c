@@ -218,6 +218,11 @@ static void test_flush_defer_expire_corrupt(void)
 	}
 	flush_closed(&sp, 1, 1000, &c);
 	CHECK(c.corrupt == 1 && c.deferred == 1 && c.remaining == 1 && count_in("bad") == 1);
+	/* a symbolic link in new/ is no entry: never followed, set aside */
+	snprintf(p, sizeof p, "%s/new/9999999999999-1-link", dir);
+	CHECK(symlink("/etc/hostname", p) == 0);
+	flush_closed(&sp, 1, 1000, &c);
+	CHECK(c.corrupt == 1 && count_in("bad") == 2);
 	/* expiry: an entry older than max_age is dropped whatever its schedule */
 	CHECK(put(&sp, now + 3600, now - 500, id2) == 0);
 	flush_closed(&sp, 0, 100, &c);
