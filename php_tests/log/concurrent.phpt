@@ -11,7 +11,7 @@ smtp
 require __DIR__ . '/../spool/spool.inc';
 $sp = spool_test_dir();
 ini_set('smtp.spool_dir', '');
-$srv = smtp_test_server();
+$srv = smtp_test_server(['idle_exit' => 600]); /* the children may start slowly (valgrind) */
 smtp_test_ini($srv);
 $code = 'for ($i = 0; $i < 25; $i++) { mail("to$i@example.org", "s", str_repeat("x", 100)) || print("false\n"); }';
 $out = spool_test_children([$code, $code, $code, $code], spool_test_child_ini());

@@ -17,7 +17,7 @@ for ($i = 0; $i < 30; $i++) {
 	mail("to$i@example.org", "n$i", "body $i") || print("mail $i false\n");
 }
 var_dump(smtp_spool_status()['count']);
-$srv = smtp_test_server();
+$srv = smtp_test_server(['idle_exit' => 600]); /* the children may start slowly (valgrind) */
 smtp_test_ini($srv, ['smtp.persistent' => 0]);
 $code = 'echo json_encode(smtp_spool_flush(0, true));';
 $out = spool_test_children([$code, $code], spool_test_child_ini());
