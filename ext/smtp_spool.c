@@ -7,6 +7,7 @@
 #include "SAPI.h"
 #include "php_smtp.h"
 #include "smtp_ini.h"
+#include "smtp_oauth.h"
 #include "smtp_spool.h"
 #include "core/clock.h"
 #include "core/spool.h"
@@ -90,6 +91,8 @@ static zend_result run_flush(int limit, bool force, int64_t deadline, bool warn,
 	smtp_spool sp;
 	smtp_spool_flush_opts o;
 	smtp_config cfg;
+	smtp_oauth_values oauth_values;
+	smtp_oauth_call oauth;
 	flush_ctx f;
 	char *secret = NULL, err[512];
 	zend_result rc = SUCCESS;
@@ -119,6 +122,17 @@ static zend_result run_flush(int limit, bool force, int64_t deadline, bool warn,
 		smtp_spool_close(&sp);
 		return FAILURE;
 	}
+	/* XOAUTH2: the token source of this process's settings, as mail() has it */
+	smtp_oauth_values_from_settings(&oauth_values);
+	if (smtp_oauth_call_prepare(&oauth, &cfg, &oauth_values, err, sizeof(err)) != SUCCESS) {
+		if (warn) {
+			php_error_docref(NULL, E_WARNING, "SMTP spool not delivered: %s", err);
+		}
+		smtp_oauth_call_free(&oauth);
+		smtp_ini_secret_free(&secret);
+		smtp_spool_close(&sp);
+		return FAILURE;
+	}
 	memset(&o, 0, sizeof(o));
 	f.warn = warn;
 	o.cfg = &cfg;
@@ -138,6 +152,7 @@ static zend_result run_flush(int limit, bool force, int64_t deadline, bool warn,
 		php_error_docref(NULL, E_WARNING, "SMTP spool: %ld damaged entr%s set aside in %s/bad (never delivered)",
 			c->corrupt, c->corrupt == 1 ? "y" : "ies", SMTP_G(spool_dir));
 	}
+	smtp_oauth_call_free(&oauth);
 	smtp_ini_secret_free(&secret);
 	smtp_spool_close(&sp);
 	return rc;

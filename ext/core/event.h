@@ -28,6 +28,9 @@ typedef enum {
 	SMTP_EV_REUSE,       /* an open (pooled) session is used again: as SMTP_EV_HOST; the session's address,
 	                      * TLS, encryption, capabilities and AUTH events follow as if it had just opened */
 	SMTP_EV_DONE,        /* success: reply = the final reply (the message accepted, or a check's last) */
+	SMTP_EV_PORTS,       /* after a failed connect: ports = which of 465, 587, 2525 and the port answer */
+	SMTP_EV_PROBE,       /* smtp_check()'s sender probe: num = SMTP_STAGE_MAIL or SMTP_STAGE_RCPT, text = the
+	                      * address, reply = the server's reply to it (NULL: not sent) */
 	SMTP_EV_DATA_SENT    /* the whole message, its end marker included, has been written to the connection:
 	                      * from now on a lost line leaves the server's answer unknown (the spool's
 	                      * "maybe sent") */
@@ -54,6 +57,9 @@ typedef struct {
 	const smtp_reply *reply;
 	const smtp_err *err;
 	const smtp_tls_info *tls;
+	const char *peer_text; /* SMTP_EV_ERROR without a reply: the other side's own words (the OAuth token
+	                        * endpoint's "invalid_grant: ..."), or NULL */
+	const smtp_port_report *ports;
 } smtp_event;
 
 typedef struct {
