@@ -17,6 +17,9 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	smtp_local_name local_name;        /* this machine's EHLO name, looked up at the first submission */
 	struct smtp_pool *pool;            /* connections kept for the next mail() (smtp.persistent) */
 	struct smtp_token_cache *token_cache; /* OAuth access tokens until shortly before they expire */
+	/* per request: */
+	zend_long spool_due;               /* messages this request spooled to deliver at its end */
+	bool log_warned;                   /* smtp.log could not be written (warned once a request) */
 ZEND_END_MODULE_GLOBALS(smtp)
 
 ZEND_EXTERN_MODULE_GLOBALS(smtp)

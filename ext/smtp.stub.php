@@ -45,3 +45,16 @@ function smtp_oauth_status(): array {}
  * secret, returned here (and nowhere else) because the caller must store it.
  */
 function smtp_oauth_exchange(string $code, string $code_verifier, string $redirect_uri, array $options = []): array {}
+
+/**
+ * Delivers what waits in the spool (smtp.spool_dir): at most $limit entries (0: all), those whose
+ * next attempt has come unless $force. Returns the counts delivered, failed, deferred, expired,
+ * corrupt and remaining.
+ */
+function smtp_spool_flush(int $limit = 0, bool $force = false): array {}
+
+/**
+ * The spool at a glance: whether it is on, the entries waiting (count, claimed, corrupt), the
+ * oldest one's time, their bytes and the soonest next attempt (Unix times, null when empty).
+ */
+function smtp_spool_status(): array {}

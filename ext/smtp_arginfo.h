@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 4730b9eec3d885f722efee7e36ba575fa09ea228 */
+ * Stub hash: b28c4f4f0a07aaea142258cd38322b6f0a401171 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_last_error, 0, 0, IS_ARRAY, 1)
 ZEND_END_ARG_INFO()
@@ -25,6 +25,13 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_oauth_exchange, 0, 3, IS_AR
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_spool_flush, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, limit, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, force, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+#define arginfo_smtp_spool_status arginfo_smtp_stats
+
 
 ZEND_FUNCTION(smtp_last_error);
 ZEND_FUNCTION(smtp_test_send);
@@ -32,6 +39,8 @@ ZEND_FUNCTION(smtp_check);
 ZEND_FUNCTION(smtp_stats);
 ZEND_FUNCTION(smtp_oauth_status);
 ZEND_FUNCTION(smtp_oauth_exchange);
+ZEND_FUNCTION(smtp_spool_flush);
+ZEND_FUNCTION(smtp_spool_status);
 
 
 static const zend_function_entry ext_functions[] = {
@@ -41,5 +50,7 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(smtp_stats, arginfo_smtp_stats)
 	ZEND_FE(smtp_oauth_status, arginfo_smtp_oauth_status)
 	ZEND_FE(smtp_oauth_exchange, arginfo_smtp_oauth_exchange)
+	ZEND_FE(smtp_spool_flush, arginfo_smtp_spool_flush)
+	ZEND_FE(smtp_spool_status, arginfo_smtp_spool_status)
 	ZEND_FE_END
 };

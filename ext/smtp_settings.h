@@ -60,7 +60,12 @@
 	X(oauth_token_url,      LINE,       "",     ALL,    CONN, call,   oauth.token_url) \
 	X(oauth_tenant,         LINE,       "",     ALL,    CONN, call,   oauth.tenant) \
 	X(oauth_scope,          LINE,       "",     ALL,    CONN, call,   oauth.scope) \
-	X(oauth_grant,          GRANT,      "refresh_token", ALL, CONN, call, oauth.grant)
+	X(oauth_grant,          GRANT,      "refresh_token", ALL, CONN, call, oauth.grant) \
+	/* the spool, deferred delivery and the submission log (issue 10) */ \
+	X(spool_dir,            LINE,       "",       ALL,  NO,   global, _) \
+	X(spool_max_age,        COUNT,      "432000", ALL,  NO,   global, _) \
+	X(deferred,             FLAG,       "0",      ALL,  NO,   global, _) \
+	X(log,                  LINE,       "",       ALL,  NO,   global, _)
 
 /* Options of smtp_test_send() that are no setting: X(name, kind, option, target, field), the
  * columns of the table above. They follow the settings' options in the "known: ..." list. */

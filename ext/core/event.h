@@ -29,8 +29,11 @@ typedef enum {
 	                      * TLS, encryption, capabilities and AUTH events follow as if it had just opened */
 	SMTP_EV_DONE,        /* success: reply = the final reply (the message accepted, or a check's last) */
 	SMTP_EV_PORTS,       /* after a failed connect: ports = which of 465, 587, 2525 and the port answer */
-	SMTP_EV_PROBE        /* smtp_check()'s sender probe: num = SMTP_STAGE_MAIL or SMTP_STAGE_RCPT, text = the
+	SMTP_EV_PROBE,       /* smtp_check()'s sender probe: num = SMTP_STAGE_MAIL or SMTP_STAGE_RCPT, text = the
 	                      * address, reply = the server's reply to it (NULL: not sent) */
+	SMTP_EV_DATA_SENT    /* the whole message, its end marker included, has been written to the connection:
+	                      * from now on a lost line leaves the server's answer unknown (the spool's
+	                      * "maybe sent") */
 } smtp_event_kind;
 
 enum { SMTP_TIMING_CONNECT = 0, SMTP_TIMING_TLS, SMTP_TIMING_AUTH, SMTP_TIMING_SEND, SMTP_TIMING_TOTAL };
