@@ -14,8 +14,9 @@
  * to OpenSSL, whose handshake ends at once on the closed socket.
  *
  * Beyond "no crash, no leak, no UB": the result agrees with the return value; a success has a
- * final 2xx reply and at least one accepted recipient; the password never appears in the
- * transcript, the error, the message or the hint. */
+ * final 2xx reply and at least one accepted recipient, a failure its sentence; the password never
+ * appears in clear in what the client sent nor in the transcript's client lines, nor (unless the
+ * fuzzed server said it) in the error, the message or the hint. */
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
@@ -38,6 +39,7 @@ typedef struct {
 	size_t len, off;
 	size_t chunk; /* 0: a whole segment per read */
 	size_t written;
+	unsigned char sent[65536]; /* the first bytes the client wrote */
 } peer;
 
 static peer the_peer;
@@ -79,10 +81,13 @@ static ssize_t peer_write(smtp_conn *c, const void *p, size_t n, short *want, sm
 {
 	peer *pr = smtp_conn_io_ctx(c);
 
-	(void)p;
 	(void)want;
 	(void)st;
 	(void)e;
+	if (pr->written < sizeof(pr->sent)) {
+		size_t k = n < sizeof(pr->sent) - pr->written ? n : sizeof(pr->sent) - pr->written;
+		memcpy(pr->sent + pr->written, p, k);
+	}
 	pr->written += n;
 	return (ssize_t)n;
 }
@@ -260,6 +265,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	        && ((r.error && strstr(r.error, SECRET)) || (r.message && strstr(r.message, SECRET))
 	            || (r.hint && strstr(r.hint, SECRET))))) {
 		abort();
+	}
+	if (contains((const char *)the_peer.sent, the_peer.written < sizeof(the_peer.sent) ? the_peer.written : sizeof(the_peer.sent),
+	             SECRET)) {
+		abort(); /* AUTH sends the password in base64 or as an HMAC, never as it is */
 	}
 	if (r.transcript.len > SMTP_TRANSCRIPT_LIMIT + 4096) {
 		abort();
