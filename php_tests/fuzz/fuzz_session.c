@@ -169,6 +169,28 @@ static int contains(const char *hay, size_t n, const char *needle)
 	return 0;
 }
 
+/* Does the server's stream (the segments joined: without the 0xFF bytes) contain needle? */
+static int server_said(const uint8_t *p, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i, j, m;
+
+	for (i = 0; i < n; i++) {
+		for (j = i, m = 0; j < n && m < k; j++) {
+			if (p[j] == 0xFF) {
+				continue;
+			}
+			if (p[j] != (uint8_t)needle[m]) {
+				break;
+			}
+			m++;
+		}
+		if (m == k) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Does a line of the transcript that starts with "C: " contain needle? */
 static int client_lines_contain(const char *t, size_t n, const char *needle)
 {
@@ -261,7 +283,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* what we said: no "C:" line of the transcript holds the password (the server's lines may: the
 	 * fuzzer can make it say anything, and the error, the message and the hint quote it) */
 	if (client_lines_contain(r.transcript.data, r.transcript.len, SECRET)
-	    || (!contains((const char *)data, size, SECRET)
+	    || (!server_said(data + 2, size - 2, SECRET)
 	        && ((r.error && strstr(r.error, SECRET)) || (r.message && strstr(r.message, SECRET))
 	            || (r.hint && strstr(r.hint, SECRET))))) {
 		abort();
