@@ -16,6 +16,9 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	struct smtp_tls_cache *tls_cache;  /* TLS contexts by (verify_peer, cafile), built once */
 	smtp_local_name local_name;        /* this machine's EHLO name, looked up at the first submission */
 	struct smtp_pool *pool;            /* connections kept for the next mail() (smtp.persistent) */
+	/* per request: */
+	bool spool_due;                    /* this request spooled a message to deliver at its end */
+	bool log_warned;                   /* smtp.log could not be written (warned once a request) */
 ZEND_END_MODULE_GLOBALS(smtp)
 
 ZEND_EXTERN_MODULE_GLOBALS(smtp)

@@ -10,6 +10,7 @@
 #include "smtp_ini.h"
 #include "smtp_mail.h"
 #include "smtp_array.h"
+#include "smtp_spool.h"
 #include "smtp_arginfo.h"
 #include "core/tls.h"
 #include "core/pool.h"
@@ -64,11 +65,16 @@ static PHP_RINIT_FUNCTION(smtp)
 	ZEND_TSRMLS_CACHE_UPDATE();
 #endif
 	ZVAL_NULL(&SMTP_G(last_error));
+	SMTP_G(spool_due) = false;
+	SMTP_G(log_warned) = false;
 	return SUCCESS;
 }
 
 static PHP_RSHUTDOWN_FUNCTION(smtp)
 {
+	/* the queue drains by itself: what is due (what smtp.deferred spooled in this request first) is
+	 * delivered now, by one process at a time, after the response has gone (php-fpm) */
+	smtp_spool_request_end();
 	if (SMTP_G(pool)) {
 		/* close what is past its limits now rather than at the next request */
 		smtp_config cfg;

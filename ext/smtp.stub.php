@@ -28,3 +28,16 @@ function smtp_check(array $options = []): array {}
  * connection, probes, connections dropped) and how many connections are idle now.
  */
 function smtp_stats(): array {}
+
+/**
+ * Delivers what waits in the spool (smtp.spool_dir): at most $limit entries (0: all), those whose
+ * next attempt has come unless $force. Returns the counts delivered, failed, deferred, expired,
+ * corrupt and remaining.
+ */
+function smtp_spool_flush(int $limit = 0, bool $force = false): array {}
+
+/**
+ * The spool at a glance: whether it is on, the entries waiting (count, claimed, corrupt), the
+ * oldest one's time, their bytes and the soonest next attempt (Unix times, null when empty).
+ */
+function smtp_spool_status(): array {}

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 7c57f9a4736ee0be9ae5ebccc1e76bd7aca7a8e5 */
+ * Stub hash: e7e4aa0fec9329579b25fa6c1cdae151db306746 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_last_error, 0, 0, IS_ARRAY, 1)
 ZEND_END_ARG_INFO()
@@ -16,11 +16,20 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_stats, 0, 0, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_spool_flush, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, limit, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, force, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+#define arginfo_smtp_spool_status arginfo_smtp_stats
+
 
 ZEND_FUNCTION(smtp_last_error);
 ZEND_FUNCTION(smtp_test_send);
 ZEND_FUNCTION(smtp_check);
 ZEND_FUNCTION(smtp_stats);
+ZEND_FUNCTION(smtp_spool_flush);
+ZEND_FUNCTION(smtp_spool_status);
 
 
 static const zend_function_entry ext_functions[] = {
@@ -28,5 +37,7 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(smtp_test_send, arginfo_smtp_test_send)
 	ZEND_FE(smtp_check, arginfo_smtp_check)
 	ZEND_FE(smtp_stats, arginfo_smtp_stats)
+	ZEND_FE(smtp_spool_flush, arginfo_smtp_spool_flush)
+	ZEND_FE(smtp_spool_status, arginfo_smtp_spool_status)
 	ZEND_FE_END
 };

@@ -23,6 +23,10 @@
 #include "core/submit.h"
 #include "core/sendmail_args.h"
 #include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/spool.h"
+#include "smtp_spool.h"
 
 #include <ctype.h>
 #include <syslog.h>
@@ -174,8 +178,12 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 	smtp_message_input in;
 	smtp_message msg;
 	smtp_result res;
-	char err[512];
-	bool ok = false;
+	smtp_observer robs, obs;
+	smtp_log_tap tap;
+	char err[512], spool_err[512], spool_id[SMTP_SPOOL_ID_MAX];
+	bool ok = false, queued = false, spool_failed = false;
+	int maybe_sent = 0;
+	long long started;
 	size_t i;
 
 	smtp_mail_log(to, hdr, subject);
@@ -261,6 +269,20 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 		goto out;
 	}
 
+	if (SMTP_G(deferred)) {
+		/* smtp.deferred: spooled now, delivered at the end of the request (after the response) */
+		if (!smtp_spool_enabled()) {
+			php_error_docref(NULL, E_WARNING, "smtp.deferred=1 needs smtp.spool_dir: the message is sent now");
+		} else if (smtp_spool_put(&msg, &msg.rcpts, 0, 0, NULL, 0, spool_id, err, sizeof(err)) == SUCCESS) {
+			SMTP_G(spool_due) = true;
+			smtp_message_free(&msg);
+			ok = true;
+			goto out;
+		} else {
+			php_error_docref(NULL, E_WARNING, "smtp.deferred: the spool cannot be written (%s): the message is sent now", err);
+		}
+	}
+
 	if (smtp_ini_config(&cfg, &secret, err, sizeof(err)) != SUCCESS) {
 		smtp_message_free(&msg);
 		smtp_mail_fail_early(SMTP_STAGE_AUTH, SMTP_CAUSE_CONFIG, err);
@@ -268,17 +290,60 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 	}
 
 	smtp_result_init(&res);
-	smtp_submit(&cfg, &msg, &res);
+	smtp_result_observer(&res, &robs);
+	smtp_log_tap_observer(&tap, &robs, &obs);
+	started = smtp_wall_ms();
+	smtp_submit_observed(&cfg, &msg, &obs, NULL);
 	smtp_ini_secret_free(&secret);
+
+	/* A transient failure (or recipients refused for now) with a spool: the message is kept for those
+	 * still to deliver and mail() says true, as sendmail does. A spool that cannot be written: false. */
+	maybe_sent = smtp_log_maybe_sent(&tap, &res);
+	if (smtp_spool_enabled()) {
+		smtp_strlist pending;
+		smtp_strlist_init(&pending);
+		if (smtp_spool_pending(&res, &msg.rcpts, &pending) == 0 && pending.count > 0) {
+			long long next = (long long) time(NULL)
+				+ smtp_spool_backoff(1, (unsigned) ((unsigned long long) (smtp_now_precise_ms() * 1000.0) ^ (unsigned) getpid()));
+			if (smtp_spool_put(&msg, &pending, 1, next, res.error ? res.error : "some recipients were refused for now",
+					maybe_sent, spool_id, spool_err, sizeof(spool_err)) == SUCCESS) {
+				queued = true;
+			} else {
+				spool_failed = true;
+			}
+		}
+		smtp_strlist_free(&pending);
+	}
+	{
+		smtp_log_record rec;
+		char msgid[512];
+		memset(&rec, 0, sizeof(rec));
+		smtp_message_id(&msg, msgid, sizeof(msgid));
+		rec.time_ms = started;
+		rec.message_id = msgid;
+		rec.from = msg.sender;
+		rec.rcpts = msg.rcpts.count;
+		smtp_log_from_result(&rec, &res);
+		rec.result = queued ? "queued" : res.ok ? "sent" : "failed";
+		rec.attempt = 1;
+		rec.reused = tap.reused;
+		rec.spool_id = queued ? spool_id : NULL;
+		rec.maybe_sent = maybe_sent;
+		smtp_spool_log(&rec);
+	}
 	smtp_message_free(&msg);
 
-	if (res.ok) {
+	if (res.ok || queued) {
 		bool partial = false;
 		ok = true;
 		for (i = 0; i < res.rcpt_count; i++) {
 			const smtp_rcpt_result *r = &res.rcpts[i];
 			if (r->code < 200 || r->code >= 300) {
 				partial = true;
+				if (queued && (r->code < 500 || (!res.ok && res.err.stage < SMTP_STAGE_RCPT))) {
+					continue; /* kept in the spool for a later attempt (a reply to RCPT after a refused
+					           * MAIL says nothing of the recipient) */
+				}
 				char *text = estrdup(r->message ? r->message : "");
 				char *p;
 				for (p = text; (p = strpbrk(p, "\r\n")); ) {
@@ -289,9 +354,18 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 				efree(text);
 			}
 		}
-		if (partial) {
+		if (partial || queued) {
 			smtp_mail_remember(&res);
 		}
+		if (queued && Z_TYPE(SMTP_G(last_error)) == IS_ARRAY) {
+			add_assoc_bool(&SMTP_G(last_error), "queued", true);
+			add_assoc_string(&SMTP_G(last_error), "spool_id", spool_id);
+			add_assoc_bool(&SMTP_G(last_error), "maybe_sent", maybe_sent);
+		}
+	} else if (spool_failed) {
+		php_error_docref(NULL, E_WARNING, "%s; the message could not be spooled for a later attempt: %s",
+			res.error ? res.error : "SMTP submission failed", spool_err);
+		smtp_mail_remember(&res);
 	} else {
 		php_error_docref(NULL, E_WARNING, "%s", res.error ? res.error : "SMTP submission failed");
 		smtp_mail_remember(&res);

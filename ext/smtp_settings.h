@@ -51,7 +51,12 @@
 	X(idle_timeout,         SECONDS,    "30",   ALL,    NO,   cfg,    idle_timeout_ms) \
 	X(max_messages,         COUNT,      "100",  ALL,    NO,   cfg,    max_messages) \
 	X(max_connection_age,   SECONDS,    "300",  ALL,    NO,   cfg,    max_age_ms) \
-	X(allow_runtime_config, FLAG,       "1",    SYSTEM, NO,   global, _)
+	X(allow_runtime_config, FLAG,       "1",    SYSTEM, NO,   global, _) \
+	/* the spool, deferred delivery and the submission log (issue 10) */ \
+	X(spool_dir,            LINE,       "",       ALL,  NO,   global, _) \
+	X(spool_max_age,        COUNT,      "432000", ALL,  NO,   global, _) \
+	X(deferred,             FLAG,       "0",      ALL,  NO,   global, _) \
+	X(log,                  LINE,       "",       ALL,  NO,   global, _)
 
 /* Options of smtp_test_send() that are no setting: X(name, kind, option, target, field), the
  * columns of the table above. They follow the settings' options in the "known: ..." list. */

@@ -4,6 +4,16 @@
 #include <stdio.h>
 #include <time.h>
 
+int64_t smtp_wall_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+		return (int64_t)time(NULL) * 1000;
+	}
+	return (int64_t)ts.tv_sec * 1000 + (int64_t)(ts.tv_nsec / 1000000);
+}
+
 int64_t smtp_now_ms(void)
 {
 	struct timespec ts;

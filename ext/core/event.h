@@ -27,7 +27,10 @@ typedef enum {
 	SMTP_EV_TIMING,      /* ms spent in a phase: num = SMTP_TIMING_* */
 	SMTP_EV_REUSE,       /* an open (pooled) session is used again: as SMTP_EV_HOST; the session's address,
 	                      * TLS, encryption, capabilities and AUTH events follow as if it had just opened */
-	SMTP_EV_DONE         /* success: reply = the final reply (the message accepted, or a check's last) */
+	SMTP_EV_DONE,        /* success: reply = the final reply (the message accepted, or a check's last) */
+	SMTP_EV_DATA_SENT    /* the whole message, its end marker included, has been written to the connection:
+	                      * from now on a lost line leaves the server's answer unknown (the spool's
+	                      * "maybe sent") */
 } smtp_event_kind;
 
 enum { SMTP_TIMING_CONNECT = 0, SMTP_TIMING_TLS, SMTP_TIMING_AUTH, SMTP_TIMING_SEND, SMTP_TIMING_TOTAL };

@@ -70,6 +70,47 @@ void smtp_message_reader(const smtp_message *m, smtp_body *out)
 
 /* ------------------------------------------------------------------ helpers */
 
+static int name_eq(const char *p, size_t n, const char *name);
+
+void smtp_message_id(const smtp_message *m, char *out, size_t outlen)
+{
+	const char *p = m->headers.data, *end = p ? p + m->headers.len : NULL;
+	size_t o = 0;
+
+	if (!outlen) {
+		return;
+	}
+	out[0] = '\0';
+	while (p && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *colon = memchr(p, ':', eol ? (size_t)(eol - p) : (size_t)(end - p));
+		if (colon && name_eq(p, (size_t)(colon - p), "Message-ID")) {
+			const char *v = colon + 1;
+			/* the value with its folded lines, CR, LF and outer white space left out */
+			for (;;) {
+				const char *stop = memchr(v, '\n', (size_t)(end - v));
+				stop = stop ? stop : end;
+				for (; v < stop; v++) {
+					if (*v != '\r' && *v != '\n' && !((*v == ' ' || *v == '\t') && o == 0) && o + 1 < outlen) {
+						out[o++] = *v;
+					}
+				}
+				if (stop + 1 < end && (stop[1] == ' ' || stop[1] == '\t')) {
+					v = stop + 1;
+					continue;
+				}
+				break;
+			}
+			while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t')) {
+				o--;
+			}
+			out[o] = '\0';
+			return;
+		}
+		p = eol ? eol + 1 : end;
+	}
+}
+
 static int lower(int c)
 {
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;

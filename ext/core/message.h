@@ -90,6 +90,10 @@ void smtp_message_free(smtp_message *m);
  * add the final CRLF while they read. The message must outlive the reader. */
 void smtp_message_reader(const smtp_message *m, smtp_body *out);
 
+/* The Message-ID field's value of the rebuilt header section ("<id@domain>", unfolded, white space
+ * around it dropped) into out; "" when there is none (smtp_message_prepare always adds one). */
+void smtp_message_id(const smtp_message *m, char *out, size_t outlen);
+
 /* Formats an RFC 5322 date ("Mon, 23 Nov 2026 02:12:18 +0000") for t in local time. */
 void smtp_format_date(time_t t, char *out, size_t outlen);
 

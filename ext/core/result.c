@@ -270,6 +270,8 @@ static void on_event(void *ctx, const smtp_event *ev)
 			break;
 		}
 		break;
+	case SMTP_EV_DATA_SENT:
+		break;
 	case SMTP_EV_DONE: {
 		r->ok = 1;
 		r->stage = SMTP_STAGE_DONE;

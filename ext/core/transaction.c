@@ -163,6 +163,16 @@ static void note_message(txn *t, size_t bytes)
 	smtp_chat_emit(t->ch, &ev);
 }
 
+/* The message is out: a line lost from here on may leave it delivered (SMTP_EV_DATA_SENT). */
+static void note_data_sent(txn *t)
+{
+	smtp_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = SMTP_EV_DATA_SENT;
+	smtp_chat_emit(t->ch, &ev);
+}
+
 /* The server said 354 although the transaction cannot go on (every recipient refused, in a
  * pipelined batch): an empty message ends it (RFC 2920 section 3.1). */
 static void abort_data(txn *t)
@@ -191,8 +201,11 @@ static int send_data_content(txn *t)
 		return -1;
 	}
 	note_message(t, t->ch->sent + t->ch->out.len - before);
-	if (smtp_session_flush(t->s, SMTP_STAGE_DATA, "DATA (sending the message)") != 0
-	    || smtp_session_read(t->s, SMTP_STAGE_DATA, "DATA (end of message)") != 0) {
+	if (smtp_session_flush(t->s, SMTP_STAGE_DATA, "DATA (sending the message)") != 0) {
+		return -1;
+	}
+	note_data_sent(t);
+	if (smtp_session_read(t->s, SMTP_STAGE_DATA, "DATA (end of message)") != 0) {
 		return -1;
 	}
 	if (t->ch->reply.code < 200 || t->ch->reply.code >= 300) {
@@ -253,8 +266,13 @@ static int put_bdat(txn *t)
 /* The reply to BDAT ... LAST; after a refusal (of the envelope, or of the message) RSET. */
 static int bdat_result(txn *t, int envelope_ok)
 {
-	if (smtp_session_flush(t->s, SMTP_STAGE_DATA, "BDAT (sending the message)") != 0
-	    || smtp_session_read(t->s, SMTP_STAGE_DATA, "BDAT (end of message)") != 0) {
+	if (smtp_session_flush(t->s, SMTP_STAGE_DATA, "BDAT (sending the message)") != 0) {
+		return -1;
+	}
+	if (envelope_ok) {
+		note_data_sent(t);
+	}
+	if (smtp_session_read(t->s, SMTP_STAGE_DATA, "BDAT (end of message)") != 0) {
 		return -1;
 	}
 	if (envelope_ok && t->ch->reply.code >= 200 && t->ch->reply.code < 300) {
