@@ -19,6 +19,7 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	/* per request: */
 	bool spool_due;                    /* this request spooled a message to deliver at its end */
 	bool log_warned;                   /* smtp.log could not be written (warned once a request) */
+	struct smtp_token_cache *token_cache; /* OAuth access tokens until shortly before they expire */
 ZEND_END_MODULE_GLOBALS(smtp)
 
 ZEND_EXTERN_MODULE_GLOBALS(smtp)

@@ -41,3 +41,19 @@ function smtp_spool_flush(int $limit = 0, bool $force = false): array {}
  * oldest one's time, their bytes and the soonest next attempt (Unix times, null when empty).
  */
 function smtp_spool_status(): array {}
+
+/**
+ * The OAuth access token of the current settings in this process, without any network: whether the
+ * extension was built with OAuth (enabled), provider, grant, whether a token is cached and until when
+ * (unix time), the last refresh, and the last failure (a sentence and its code, e.g. invalid_grant).
+ * Never a secret.
+ */
+function smtp_oauth_status(): array {}
+
+/**
+ * The authorization-code exchange (with PKCE) at the token endpoint of the current settings, which
+ * $options may override for this call (provider, client_id, client_secret, token_url, tenant, scope).
+ * Returns ok, refresh_token, expires_in, scope, error, error_code and hint. The refresh token is a
+ * secret, returned here (and nowhere else) because the caller must store it.
+ */
+function smtp_oauth_exchange(string $code, string $code_verifier, string $redirect_uri, array $options = []): array {}

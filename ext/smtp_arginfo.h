@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: e7e4aa0fec9329579b25fa6c1cdae151db306746 */
+ * Stub hash: 139d089a15a279b269a34bae2a2cd0d8109a4d1d */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_last_error, 0, 0, IS_ARRAY, 1)
 ZEND_END_ARG_INFO()
@@ -23,6 +23,15 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_smtp_spool_status arginfo_smtp_stats
 
+#define arginfo_smtp_oauth_status arginfo_smtp_stats
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_smtp_oauth_exchange, 0, 3, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, code, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, code_verifier, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, redirect_uri, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
 
 ZEND_FUNCTION(smtp_last_error);
 ZEND_FUNCTION(smtp_test_send);
@@ -30,6 +39,8 @@ ZEND_FUNCTION(smtp_check);
 ZEND_FUNCTION(smtp_stats);
 ZEND_FUNCTION(smtp_spool_flush);
 ZEND_FUNCTION(smtp_spool_status);
+ZEND_FUNCTION(smtp_oauth_status);
+ZEND_FUNCTION(smtp_oauth_exchange);
 
 
 static const zend_function_entry ext_functions[] = {
@@ -39,5 +50,7 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(smtp_stats, arginfo_smtp_stats)
 	ZEND_FE(smtp_spool_flush, arginfo_smtp_spool_flush)
 	ZEND_FE(smtp_spool_status, arginfo_smtp_spool_status)
+	ZEND_FE(smtp_oauth_status, arginfo_smtp_oauth_status)
+	ZEND_FE(smtp_oauth_exchange, arginfo_smtp_oauth_exchange)
 	ZEND_FE_END
 };

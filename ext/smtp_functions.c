@@ -12,6 +12,7 @@
 #include "smtp_ini.h"
 #include "smtp_settings.h"
 #include "smtp_array.h"
+#include "smtp_oauth.h"
 #include "core/message.h"
 #include "core/submit.h"
 #include "core/address.h"
@@ -23,6 +24,7 @@ typedef struct {
 	const char *from_name;
 	const char *subject;
 	const char *body;
+	smtp_oauth_values oauth; /* the smtp.oauth_* settings, raw (resolved by smtp_oauth_call_prepare) */
 } smtp_call_options;
 
 /* The options, in the order of smtp_settings.h: the settings that are options, then the message
@@ -158,7 +160,8 @@ static zend_result smtp_call_options_load(smtp_call_options *o, HashTable *optio
 /* Fills res with a failure that happened before any connection. */
 static void smtp_fail_before(smtp_result *res, smtp_stage stage, const char *sentence, const smtp_config *cfg)
 {
-	smtp_result_set_error(res, stage, stage == SMTP_STAGE_CONNECT || stage == SMTP_STAGE_AUTH ? SMTP_CAUSE_CONFIG
+	smtp_result_set_error(res, stage, stage == SMTP_STAGE_CONNECT || stage == SMTP_STAGE_AUTH
+		|| stage == SMTP_STAGE_OAUTH ? SMTP_CAUSE_CONFIG
 		: SMTP_CAUSE_INPUT, "%s", sentence);
 	if (cfg && cfg->hosts) {
 		smtp_copy_str(res->host, sizeof(res->host), cfg->hosts);
@@ -204,6 +207,7 @@ PHP_FUNCTION(smtp_test_send)
 	smart_str raw = {0};
 	char *secret = NULL, err[512], host[256] = "";
 	const char *sender, *locked = NULL;
+	smtp_oauth_call oauth;
 
 	ZEND_PARSE_PARAMETERS_START(1, 2)
 		Z_PARAM_STR(to)
@@ -221,6 +225,7 @@ PHP_FUNCTION(smtp_test_send)
 
 	smtp_result_init(&res);
 	smtp_message_init(&msg);
+	memset(&oauth, 0, sizeof(oauth));
 	if (locked) {
 		smtp_fail_locked(&res, locked);
 		goto done;
@@ -273,10 +278,15 @@ PHP_FUNCTION(smtp_test_send)
 		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
 		goto done;
 	}
+	if (smtp_oauth_call_prepare(&oauth, &o.cfg, &o.oauth, err, sizeof(err)) != SUCCESS) {
+		smtp_fail_before(&res, SMTP_STAGE_OAUTH, err, &o.cfg);
+		goto done;
+	}
 	o.cfg.persistent = 0; /* a test shows the whole handshake: never a kept connection */
 	smtp_submit(&o.cfg, &msg, &res);
 
 done:
+	smtp_oauth_call_free(&oauth);
 	smtp_ini_secret_free(&secret);
 	smtp_message_free(&msg);
 	smart_str_free(&raw);
@@ -293,7 +303,9 @@ PHP_FUNCTION(smtp_check)
 	smtp_result res;
 	char *secret = NULL, err[512];
 	const char *locked = NULL;
+	smtp_oauth_call oauth;
 
+	memset(&oauth, 0, sizeof(oauth));
 	ZEND_PARSE_PARAMETERS_START(0, 1)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_ARRAY_HT(options)
@@ -309,9 +321,12 @@ PHP_FUNCTION(smtp_check)
 		smtp_fail_before(&res, SMTP_STAGE_CONNECT, "No SMTP server: smtp.host is empty and no \"host\" option was given", NULL);
 	} else if (smtp_ini_config_secret(&o.cfg, o.password_value, &secret, err, sizeof(err)) != SUCCESS) {
 		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
+	} else if (smtp_oauth_call_prepare(&oauth, &o.cfg, &o.oauth, err, sizeof(err)) != SUCCESS) {
+		smtp_fail_before(&res, SMTP_STAGE_OAUTH, err, &o.cfg);
 	} else {
 		smtp_check_connection(&o.cfg, &res);
 	}
+	smtp_oauth_call_free(&oauth);
 	smtp_ini_secret_free(&secret);
 	smtp_result_to_array(&res, return_value);
 	smtp_result_free(&res);

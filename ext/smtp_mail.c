@@ -18,6 +18,7 @@
 #include "php_smtp.h"
 #include "smtp_ini.h"
 #include "smtp_mail.h"
+#include "smtp_oauth.h"
 #include "smtp_array.h"
 #include "core/message.h"
 #include "core/submit.h"
@@ -173,6 +174,8 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 	const char *line_sep = "\r\n";
 	smart_str raw = {0};
 	char *sender_arg = NULL, *secret = NULL;
+	smtp_oauth_values oauth_values;
+	smtp_oauth_call oauth;
 	const char *envelope_from = NULL;
 	smtp_config cfg;
 	smtp_message_input in;
@@ -288,12 +291,21 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 		smtp_mail_fail_early(SMTP_STAGE_AUTH, SMTP_CAUSE_CONFIG, err);
 		goto out;
 	}
+	smtp_oauth_values_from_settings(&oauth_values);
+	if (smtp_oauth_call_prepare(&oauth, &cfg, &oauth_values, err, sizeof(err)) != SUCCESS) {
+		smtp_oauth_call_free(&oauth);
+		smtp_ini_secret_free(&secret);
+		smtp_message_free(&msg);
+		smtp_mail_fail_early(SMTP_STAGE_OAUTH, SMTP_CAUSE_CONFIG, err);
+		goto out;
+	}
 
 	smtp_result_init(&res);
 	smtp_result_observer(&res, &robs);
 	smtp_log_tap_observer(&tap, &robs, &obs);
 	started = smtp_wall_ms();
 	smtp_submit_observed(&cfg, &msg, &obs, NULL);
+	smtp_oauth_call_free(&oauth);
 	smtp_ini_secret_free(&secret);
 
 	/* A transient failure (or recipients refused for now) with a spool: the message is kept for those

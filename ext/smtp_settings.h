@@ -56,7 +56,16 @@
 	X(spool_dir,            LINE,       "",       ALL,  NO,   global, _) \
 	X(spool_max_age,        COUNT,      "432000", ALL,  NO,   global, _) \
 	X(deferred,             FLAG,       "0",      ALL,  NO,   global, _) \
-	X(log,                  LINE,       "",       ALL,  NO,   global, _)
+	X(log,                  LINE,       "",       ALL,  NO,   global, _) \
+	/* OAuth (issue 11): XOAUTH2 with the access token fetched by the engine (ext/smtp_oauth.c) */ \
+	X(oauth_provider,       PROVIDER,   "",     ALL,    CONN, call,   oauth.provider) \
+	X(oauth_client_id,      LINE,       "",     ALL,    CONN, call,   oauth.client_id) \
+	X(oauth_client_secret,  SECRET,     "",     ALL,    CONN, call,   oauth.client_secret) \
+	X(oauth_refresh_token,  SECRET,     "",     ALL,    CONN, call,   oauth.refresh_token) \
+	X(oauth_token_url,      LINE,       "",     ALL,    CONN, call,   oauth.token_url) \
+	X(oauth_tenant,         LINE,       "",     ALL,    CONN, call,   oauth.tenant) \
+	X(oauth_scope,          LINE,       "",     ALL,    CONN, call,   oauth.scope) \
+	X(oauth_grant,          GRANT,      "refresh_token", ALL, CONN, call, oauth.grant)
 
 /* Options of smtp_test_send() that are no setting: X(name, kind, option, target, field), the
  * columns of the table above. They follow the settings' options in the "known: ..." list. */
@@ -78,6 +87,8 @@
  *   SECRET      a LINE: literal, env:NAME or file:/path; phpinfo() shows ******** for a literal
  *   CAFILE      a LINE: a path; an empty setting means openssl.cafile, then the system store
  *   FLAG        a boolean
+ *   PROVIDER    google, microsoft, custom, or empty (OAuth off: the password is the access token)
+ *   GRANT       refresh_token, client_credentials
  *   MULTILINE   any text without NUL (options only) */
 #define SMTP_KIND_CTYPE_HOSTS      char *
 #define SMTP_KIND_CTYPE_PORT       zend_long
@@ -91,6 +102,8 @@
 #define SMTP_KIND_CTYPE_SECRET     char *
 #define SMTP_KIND_CTYPE_CAFILE     char *
 #define SMTP_KIND_CTYPE_FLAG       bool
+#define SMTP_KIND_CTYPE_PROVIDER   char *
+#define SMTP_KIND_CTYPE_GRANT      char *
 
 /* The module globals of the table, for ZEND_BEGIN_MODULE_GLOBALS. */
 #define SMTP_SETTINGS_GLOBAL(name, kind, def, access, option, target, field) SMTP_KIND_CTYPE_##kind name;
@@ -116,6 +129,8 @@ bool smtp_ini_check_SECONDS(zend_string *name, zend_string *value, zend_long *ou
 bool smtp_ini_check_COUNT(zend_string *name, zend_string *value, zend_long *out);
 bool smtp_ini_check_ENCRYPTION(zend_string *name, zend_string *value);
 bool smtp_ini_check_AUTH(zend_string *name, zend_string *value);
+bool smtp_ini_check_PROVIDER(zend_string *name, zend_string *value);
+bool smtp_ini_check_GRANT(zend_string *name, zend_string *value);
 
 zend_result smtp_option_HOSTS(uint32_t arg, const char *key, zval *v, const char **out);
 zend_result smtp_option_PORT(uint32_t arg, const char *key, zval *v, int *out);
@@ -126,6 +141,8 @@ zend_result smtp_option_LINE(uint32_t arg, const char *key, zval *v, const char 
 zend_result smtp_option_ADDRESS(uint32_t arg, const char *key, zval *v, const char **out);
 zend_result smtp_option_FLAG(uint32_t arg, const char *key, zval *v, int *out);
 zend_result smtp_option_MULTILINE(uint32_t arg, const char *key, zval *v, const char **out);
+zend_result smtp_option_PROVIDER(uint32_t arg, const char *key, zval *v, const char **out);
+zend_result smtp_option_GRANT(uint32_t arg, const char *key, zval *v, const char **out);
 #define smtp_option_SECRET smtp_option_LINE
 #define smtp_option_CAFILE smtp_option_LINE
 

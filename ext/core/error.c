@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-static const char *const stage_names[] = {"connect", "greeting", "tls", "ehlo", "auth", "mail", "rcpt", "data", "done"};
+static const char *const stage_names[] = {"connect", "greeting", "tls",  "ehlo", "auth",
+                                          "mail",    "rcpt",     "data", "done", "oauth"};
 
 const char *smtp_stage_name(smtp_stage s)
 {
@@ -53,6 +54,13 @@ static const struct {
     {SMTP_CAUSE_SERVER_CLOSING, "server_closing", SMTP_ERR_REPLY},
     {SMTP_CAUSE_REPLY, "reply", SMTP_ERR_REPLY},
     {SMTP_CAUSE_TOKEN, "token", SMTP_ERR_LOCAL},
+    {SMTP_CAUSE_OAUTH_NOT_BUILT, "oauth_not_built", SMTP_ERR_LOCAL},
+    {SMTP_CAUSE_OAUTH_INVALID_GRANT, "oauth_invalid_grant", SMTP_ERR_REPLY},
+    {SMTP_CAUSE_OAUTH_INVALID_CLIENT, "oauth_invalid_client", SMTP_ERR_REPLY},
+    {SMTP_CAUSE_OAUTH_UNAUTHORIZED, "oauth_unauthorized_client", SMTP_ERR_REPLY},
+    {SMTP_CAUSE_OAUTH_CONSENT, "oauth_consent", SMTP_ERR_REPLY},
+    {SMTP_CAUSE_OAUTH_ENDPOINT, "oauth_endpoint", SMTP_ERR_PROTOCOL},
+    {SMTP_CAUSE_OAUTH_TOKEN_REFUSED, "oauth_token_refused", SMTP_ERR_REPLY},
 };
 
 const char *smtp_cause_name(smtp_cause c)

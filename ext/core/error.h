@@ -13,10 +13,11 @@ typedef enum {
 	SMTP_STAGE_MAIL,
 	SMTP_STAGE_RCPT,
 	SMTP_STAGE_DATA,
-	SMTP_STAGE_DONE
+	SMTP_STAGE_DONE,
+	SMTP_STAGE_OAUTH /* the access token from the OAuth token endpoint (oauth.c), before AUTH */
 } smtp_stage;
 
-const char *smtp_stage_name(smtp_stage s); /* "connect" ... "done" */
+const char *smtp_stage_name(smtp_stage s); /* "connect" ... "done", "oauth" */
 
 typedef enum {
 	SMTP_ERR_NONE = 0,
@@ -63,7 +64,15 @@ typedef enum {
 	SMTP_CAUSE_NOT_OPEN,       /* the session is not open */
 	SMTP_CAUSE_SERVER_CLOSING, /* a 421 reply */
 	SMTP_CAUSE_REPLY,          /* a 4xx or 5xx reply: code and enhanced say which */
-	SMTP_CAUSE_TOKEN           /* an OAuth token could not be had */
+	SMTP_CAUSE_TOKEN,          /* an OAuth token could not be had (another reason than below) */
+	/* OAuth 2.0 (oauth.c): the token endpoint's answer (RFC 6749 5.2) or why there is none */
+	SMTP_CAUSE_OAUTH_NOT_BUILT,      /* the extension was built without OAuth (--without-smtp-oauth) */
+	SMTP_CAUSE_OAUTH_INVALID_GRANT,  /* invalid_grant: the refresh token was revoked or has expired */
+	SMTP_CAUSE_OAUTH_INVALID_CLIENT, /* invalid_client: client id or secret wrong (AADSTS7000215 ...) */
+	SMTP_CAUSE_OAUTH_UNAUTHORIZED,   /* unauthorized_client / unsupported_grant_type */
+	SMTP_CAUSE_OAUTH_CONSENT,        /* consent or permission missing (AADSTS65001, invalid_scope) */
+	SMTP_CAUSE_OAUTH_ENDPOINT,       /* an HTTP error or an answer that is not a token response */
+	SMTP_CAUSE_OAUTH_TOKEN_REFUSED   /* the SMTP server refused a freshly fetched access token */
 } smtp_cause;
 
 const char *smtp_cause_name(smtp_cause c); /* "resolve", "cert_name" ... for logs and tests */

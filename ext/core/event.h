@@ -54,6 +54,8 @@ typedef struct {
 	const smtp_reply *reply;
 	const smtp_err *err;
 	const smtp_tls_info *tls;
+	const char *peer_text; /* SMTP_EV_ERROR without a reply: the other side's own words (the OAuth token
+	                        * endpoint's "invalid_grant: ..."), or NULL */
 } smtp_event;
 
 typedef struct {

@@ -35,7 +35,7 @@ static int is_google(const char *text)
 	       || contains_ci(text, "Application-specific password");
 }
 
-static const char XOAUTH2_WAY[] = "OAuth (smtp.auth=xoauth2, with an access token as smtp.password)";
+static const char XOAUTH2_WAY[] = "OAuth (smtp.auth=xoauth2 with smtp.oauth_provider=microsoft, see docs/providers.md)";
 
 /* Authentication refused or impossible. */
 static int hint_auth_reply(const smtp_err *e, const smtp_hint_facts *f, const char *text, char *h, size_t hl)
@@ -87,6 +87,27 @@ static int hint_auth_reply(const smtp_err *e, const smtp_hint_facts *f, const ch
 			         "or the organisation (an administrator turns on Authenticated SMTP in the Microsoft 365 admin "
 			         "center), or the account needs %s.",
 			         XOAUTH2_WAY);
+		}
+		return 1;
+	}
+	if ((code == 535 || code == 334) && f->auth_mech && strcmp(f->auth_mech, "XOAUTH2") == 0) {
+		if (is_google(text)) {
+			snprintf(h, hl,
+			         "Gmail refused the OAuth access token: smtp.username must be the address of the Google "
+			         "account that granted access, and the token's scope must include https://mail.google.com/ "
+			         "(reconnect the account if it was granted another scope).");
+		} else if (strcmp(enh, "5.7.3") == 0 || contains_ci(text, "Authentication unsuccessful")) {
+			snprintf(h, hl,
+			         "Microsoft 365 refused the OAuth access token (535 5.7.3): smtp.username must be the "
+			         "mailbox the token was issued for (with client_credentials, a mailbox the app may send as); "
+			         "SMTP AUTH must be on for that mailbox (Microsoft 365 admin center > the user > Mail > "
+			         "Manage email apps > Authenticated SMTP); the token needs the SMTP.Send permission "
+			         "(delegated) or SMTP.SendAsApp with the app registered in Exchange Online "
+			         "(New-ServicePrincipal and Add-MailboxPermission).");
+		} else {
+			snprintf(h, hl,
+			         "The server refused the OAuth access token: check that smtp.username is the account the "
+			         "token was issued for and that the token's scope allows sending mail (smtp.oauth_scope).");
 		}
 		return 1;
 	}
@@ -169,6 +190,105 @@ static int hint_certificate(const smtp_err *e, const smtp_hint_facts *f, char *h
 	return 1;
 }
 
+/* The token endpoint's refusals and failures (stage oauth); text is "error: description". */
+static int hint_oauth(const smtp_err *e, const char *text, char *h, size_t hl)
+{
+	int ms = contains_ci(text, "AADSTS");
+
+	switch (e->cause) {
+	case SMTP_CAUSE_OAUTH_NOT_BUILT:
+		snprintf(
+		    h, hl,
+		    "This build of the extension has no OAuth token refresh: rebuild it with libcurl (libcurl4-openssl-dev, "
+		    "without --without-smtp-oauth), or set smtp.oauth_provider empty and put an access token in "
+		    "smtp.password.");
+		return 1;
+	case SMTP_CAUSE_OAUTH_INVALID_GRANT:
+		if (contains_ci(text, "AADSTS700082") || contains_ci(text, "AADSTS70008")) {
+			snprintf(h, hl,
+			         "Microsoft says the refresh token expired because it was not used for too long (AADSTS700082): "
+			         "connect the account again to get a new smtp.oauth_refresh_token.");
+		} else if (contains_ci(text, "AADSTS50173") || contains_ci(text, "AADSTS50076")
+		           || contains_ci(text, "AADSTS50079") || contains_ci(text, "AADSTS50158")) {
+			snprintf(h, hl,
+			         "Microsoft revoked the grant or asks for a new interactive sign-in (password change, "
+			         "multi-factor or Conditional Access): connect the account again.");
+		} else if (ms) {
+			snprintf(h, hl,
+			         "Microsoft refused the refresh token (revoked, expired or issued to another app or tenant): "
+			         "connect the account again to get a new smtp.oauth_refresh_token.");
+		} else {
+			snprintf(h, hl,
+			         "The refresh token was revoked or has expired (invalid_grant): connect the account again to get "
+			         "a new smtp.oauth_refresh_token. With Google, an app whose OAuth consent screen is in Testing "
+			         "status gets refresh tokens that expire after 7 days: publish the app (Google Cloud console > "
+			         "OAuth consent screen > Publish app) so they keep working; a password change of the account "
+			         "or removing the app's access also revokes them.");
+		}
+		return 1;
+	case SMTP_CAUSE_OAUTH_INVALID_CLIENT:
+		if (contains_ci(text, "AADSTS7000215")) {
+			snprintf(h, hl,
+			         "Microsoft says the client secret is wrong (AADSTS7000215): smtp.oauth_client_secret must be the "
+			         "secret's Value (not its Secret ID) from the app registration > Certificates & secrets; create "
+			         "a new one if it expired.");
+		} else if (contains_ci(text, "AADSTS7000222")) {
+			snprintf(h, hl,
+			         "Microsoft says the client secret has expired (AADSTS7000222): create a new one under the app "
+			         "registration > Certificates & secrets and set smtp.oauth_client_secret.");
+		} else if (contains_ci(text, "AADSTS700016")) {
+			snprintf(h, hl,
+			         "Microsoft does not know this application in the directory (AADSTS700016): check "
+			         "smtp.oauth_client_id (the Application (client) ID) and smtp.oauth_tenant.");
+		} else {
+			snprintf(h, hl,
+			         "The token endpoint does not accept the client (invalid_client): check smtp.oauth_client_id "
+			         "and smtp.oauth_client_secret against the app registration (Google Cloud console > "
+			         "Credentials, or Microsoft Entra > App registrations).");
+		}
+		return 1;
+	case SMTP_CAUSE_OAUTH_UNAUTHORIZED:
+		snprintf(h, hl,
+		         "The app registration does not allow this grant (unauthorized_client): for smtp.oauth_grant="
+		         "client_credentials use a Microsoft app with the SMTP.SendAsApp application permission and admin "
+		         "consent; for refresh_token the app must be a web app of the same provider the token came from.");
+		return 1;
+	case SMTP_CAUSE_OAUTH_CONSENT:
+		snprintf(h, hl,
+		         "The permission was not granted (%s): give the app the permission for SMTP (SMTP.Send, or "
+		         "SMTP.SendAsApp for client_credentials) and have an administrator grant consent, then connect "
+		         "the account again; check smtp.oauth_scope.",
+		         contains_ci(text, "AADSTS65001") ? "AADSTS65001: consent required" : "consent or scope");
+		return 1;
+	case SMTP_CAUSE_OAUTH_ENDPOINT:
+		snprintf(h, hl,
+		         "The token endpoint did not give a token: check smtp.oauth_token_url (or the provider and "
+		         "smtp.oauth_tenant) and the endpoint's words in the message.");
+		return 1;
+	case SMTP_CAUSE_CONFIG:
+		snprintf(h, hl,
+		         "Set the OAuth settings: smtp.oauth_provider, smtp.oauth_client_id, smtp.oauth_client_secret and "
+		         "smtp.oauth_refresh_token (docs/providers.md).");
+		return 1;
+	case SMTP_CAUSE_TIMEOUT:
+		snprintf(h, hl,
+		         "The token endpoint did not answer within smtp.timeout: check that this machine reaches it over "
+		         "HTTPS (port 443; a proxy or firewall may block it).");
+		return 1;
+	case SMTP_CAUSE_RESOLVE:
+	case SMTP_CAUSE_REFUSED:
+	case SMTP_CAUSE_UNREACHABLE:
+	case SMTP_CAUSE_CLOSED:
+	case SMTP_CAUSE_IO:
+		snprintf(h, hl,
+		         "The token endpoint cannot be reached: check this machine's DNS and outgoing HTTPS (port 443), and "
+		         "smtp.oauth_token_url if it is set.");
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 void smtp_hint(const smtp_err *e, const char *text, const smtp_hint_facts *f, char *h, size_t hl)
 {
 	int code = e->code;
@@ -189,6 +309,11 @@ void smtp_hint(const smtp_err *e, const char *text, const smtp_hint_facts *f, ch
 		return;
 	}
 	switch (e->stage) {
+	case SMTP_STAGE_OAUTH:
+		if (!hint_oauth(e, text, h, hl)) {
+			hint_certificate(e, f, h, hl);
+		}
+		return;
 	case SMTP_STAGE_CONNECT:
 		if (e->cause == SMTP_CAUSE_DNS_TIMEOUT || e->cause == SMTP_CAUSE_DNS_FAILURE) {
 			snprintf(h, hl,

@@ -234,7 +234,7 @@ static void on_event(void *ctx, const smtp_event *ev)
 		break;
 	}
 	case SMTP_EV_ERROR: {
-		char *text = ev->reply ? reply_oneline(ev->reply) : NULL;
+		char *text = ev->reply ? reply_oneline(ev->reply) : ev->peer_text ? smtp_strdup(ev->peer_text) : NULL;
 		smtp_result_fail(r, ev->err, text, "%s", ev->text ? ev->text : "SMTP failure");
 		free(text);
 		break;

@@ -13,6 +13,8 @@
 #include "auth.h"
 #include "sasl.h"
 
+#define SMTP_TOKEN_LIMIT 16384 /* an access token handed to XOAUTH2 */
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -441,6 +443,65 @@ static int has_user(const smtp_config *cfg)
 	return cfg->username && cfg->username[0] && cfg->auth != SMTP_AUTH_NONE;
 }
 
+/* An access token from cfg's token source (oauth.c); a failure is told at stage oauth with the
+ * endpoint's words. */
+static int fetch_token(smtp_session *s, const smtp_config *cfg, int force, smtp_buf *tok)
+{
+	smtp_token_failure f;
+	char note[600];
+	smtp_event ev;
+	smtp_err e;
+	int rc = cfg->token_source->token(cfg->token_source->ctx, force, s->chat.deadline, tok, &f, note, sizeof(note));
+
+	if (note[0]) {
+		smtp_chat_note(&s->chat, "%s", note);
+	}
+	if (rc == 0) {
+		return 0;
+	}
+	smtp_err_clear(&e);
+	smtp_err_set(&e, SMTP_STAGE_OAUTH, smtp_cause_class(f.cause), f.cause, 0, NULL);
+	s->err = e;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = SMTP_EV_ERROR;
+	ev.err = &e;
+	ev.text = f.sentence;
+	ev.len = strlen(f.sentence);
+	ev.peer_text = f.words[0] ? f.words : NULL;
+	smtp_chat_emit(&s->chat, &ev);
+	return -1;
+}
+
+/* XOAUTH2 with a fetched token: the cached (or a new) one; refused with 535 (after the 334 error
+ * challenge, which smtp_auth_run answers with an empty line), a new token from the endpoint and one
+ * more AUTH on the same connection. cause TOKEN: the failure is already told (stage oauth). */
+static smtp_auth_outcome xoauth2_with_source(smtp_session *s, const smtp_config *cfg, smtp_cause *cause, char *why,
+                                             size_t whylen)
+{
+	smtp_buf tok;
+	smtp_auth_outcome out;
+	int attempt;
+
+	smtp_buf_init(&tok, SMTP_TOKEN_LIMIT);
+	for (attempt = 0;; attempt++) {
+		if (fetch_token(s, cfg, attempt > 0, &tok) != 0) {
+			smtp_buf_wipe(&tok);
+			*cause = SMTP_CAUSE_TOKEN;
+			return SMTP_AUTH_LOCAL_FAILED;
+		}
+		out = smtp_auth_run(&s->chat, SMTP_AUTH_XOAUTH2, cfg->username, tok.data ? tok.data : "", cause, why, whylen);
+		smtp_buf_wipe(&tok);
+		if (attempt > 0 || out != SMTP_AUTH_REFUSED || s->chat.reply.code != 535) {
+			return out;
+		}
+		smtp_chat_reply_line(&s->chat, s->srv, sizeof(s->srv));
+		smtp_chat_note(&s->chat,
+		               "the server refused the access token (%.200s): asking the token endpoint for a new "
+		               "one and trying AUTH once more",
+		               s->srv);
+	}
+}
+
 static int do_auth(smtp_session *s, const smtp_config *cfg)
 {
 	double t0 = smtp_now_precise_ms();
@@ -482,7 +543,14 @@ static int do_auth(smtp_session *s, const smtp_config *cfg)
 	smtp_chat_emit_text(&s->chat, SMTP_EV_AUTH, smtp_auth_wire_name(mech));
 	smtp_copy_str(s->auth_mech, sizeof(s->auth_mech), smtp_auth_wire_name(mech));
 	snprintf(what, sizeof(what), "AUTH %s", smtp_auth_wire_name(mech));
-	out = smtp_auth_run(&s->chat, mech, cfg->username, cfg->password, &cause, why, sizeof(why));
+	if (mech == SMTP_AUTH_XOAUTH2 && cfg->token_source) {
+		out = xoauth2_with_source(s, cfg, &cause, why, sizeof(why));
+		if (out == SMTP_AUTH_LOCAL_FAILED && cause == SMTP_CAUSE_TOKEN) {
+			return -1; /* told at stage oauth */
+		}
+	} else {
+		out = smtp_auth_run(&s->chat, mech, cfg->username, cfg->password, &cause, why, sizeof(why));
+	}
 	emit_timing(s, SMTP_TIMING_AUTH, smtp_now_precise_ms() - t0);
 	switch (out) {
 	case SMTP_AUTH_ACCEPTED:

@@ -42,6 +42,11 @@ typedef struct {
 	int max_messages;                   /* pool: messages per connection (smtp.max_messages) */
 	int idle_timeout_ms;                /* pool: an idle connection older than this is closed */
 	int max_age_ms;                     /* pool: a connection older than this is not used again */
+	/* OAuth (oauth.c): with smtp.auth=xoauth2 and a provider, the access token comes from here instead of
+	 * password; oauth_key (64 hex digits: provider, client, refresh token identity) goes into the
+	 * session's key in its place. NULL: the password is the token. */
+	const struct smtp_token_source *token_source;
+	const char *oauth_key;
 } smtp_config;
 
 /* Everything that identifies a session, as 64 hex digits (SHA-256): hosts, port, encryption, user, the
