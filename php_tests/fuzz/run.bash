@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of ext/core (address lists, SMTP replies, message preparation, the
 # message on the wire, a whole session against fuzzed server bytes, the EHLO capabilities, base64
-# and SASL)
+# and SASL, the spool entry reader, the JSON reader of token responses)
 # with clang -fsanitize=fuzzer,address,undefined and runs each for FUZZ_SECONDS seconds
 # (default 20), starting from the seed corpus in corpus/<name>/ (copied: the seeds stay as they are).
 # Exits non-zero when a harness fails to build or finds a crash, a leak, undefined behaviour or a
@@ -63,6 +63,8 @@ run_harness message 32768 "buf strlist address body wbuf data message" -lcrypto
 run_harness data 70000 "buf body wbuf data bdat"
 run_harness ehlo 70000 "buf strlist reply ehlo"
 run_harness sasl 4096 "buf base64 sasl" -lcrypto
+run_harness spool 70000 "buf strlist spool_entry" -lcrypto
+run_harness json 16384 "json"
 # the whole engine: the harness puts its in-memory server under the connection (see fuzz_session.c)
 all_core=$(cd "$core" && ls ./*.c | sed -e 's|^\./||' -e 's|\.c$||' | tr '\n' ' ')
 run_harness session 16384 "$all_core" "-Wl,--wrap=smtp_conn_open -lssl -lcrypto -lcares"
