@@ -25,7 +25,7 @@ san="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-r
 if [ ! -f configure ] || [ config.m4 -nt configure ] || [ ! -f Makefile ] || [ Makefile.frag -nt Makefile ]; then
 	"$phpize" >"$dir/configure.log" 2>&1 || { cat "$dir/configure.log"; exit 1; }
 	CFLAGS="$san" LDFLAGS="-fsanitize=address,undefined" \
-		./configure --with-php-config="$php_config" --enable-smtp --enable-smtp-dev >>"$dir/configure.log" 2>&1 \
+		./configure --with-php-config="$php_config" --enable-smtp --enable-smtp-dev ${SMTP_CONFIGURE_FLAGS:-} >>"$dir/configure.log" 2>&1 \
 		|| { cat "$dir/configure.log"; exit 1; }
 fi
 make -j"$(nproc)" >"$dir/make.log" 2>&1 || { cat "$dir/make.log"; exit 1; }
