@@ -5,11 +5,15 @@
  * failure has its sentence, and the sentence never holds a string value (a value may be a secret:
  * checked for the first one that looks like a token);
  * the same input reads the same twice; a valid object is invalid when cut anywhere before its
- * closing brace, and stays valid with white space after it. */
+ * closing brace, and stays valid with white space after it. The same bytes then go through the
+ * token endpoint's answer reader (oauth.c smtp_oauth_read_answer) as a 200 and as a 400 answer: a
+ * token answer has its access token (or, for a code exchange, its refresh token), anything else a
+ * cause and a sentence naming the host, and no token read from the answer is ever in that sentence. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
+#include "oauth.h"
 
 #define NF 7
 
@@ -48,6 +52,35 @@ static int run(const char *p, size_t n, smtp_json_field *f, char bufs[NF][64], c
 	return rc;
 }
 
+static smtp_oauth_answer ans; /* 17 KB: not on the stack */
+
+static void answer(const char *p, size_t n, long status, int want_refresh)
+{
+	smtp_token_failure f;
+	int rc;
+
+	memset(&ans, 0xA5, sizeof(ans));
+	memset(&f, 0, sizeof(f));
+	rc = smtp_oauth_read_answer(status, p, n, "login.example.org", want_refresh, &ans, &f);
+	if (rc == 0) {
+		if (want_refresh ? ans.refresh_token[0] == '\0' : ans.access_token[0] == '\0') abort();
+		if (memchr(ans.access_token, '\0', sizeof(ans.access_token)) == NULL) abort();
+		if (memchr(ans.refresh_token, '\0', sizeof(ans.refresh_token)) == NULL) abort();
+		if (ans.expires_in < 0) abort();
+	} else {
+		if (rc != -1 || f.sentence[0] == '\0' || !strstr(f.sentence, "login.example.org")) abort();
+		if (memchr(f.sentence, '\0', sizeof(f.sentence)) == NULL || memchr(f.words, '\0', sizeof(f.words)) == NULL)
+			abort();
+		if (f.cause == SMTP_CAUSE_NONE) abort();
+		/* a token the reader took from the answer is never quoted (the endpoint's own error words may
+		 * say anything, so only tokens of 8+ bytes that are not in the words are looked for) */
+		if (memchr(ans.access_token, '\0', sizeof(ans.access_token)) && strlen(ans.access_token) >= 8
+		    && !strstr(f.words, ans.access_token) && strstr(f.sentence, ans.access_token))
+			abort();
+	}
+	smtp_oauth_answer_wipe(&ans);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	smtp_json_field f[NF], g[NF];
@@ -57,6 +90,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc, rc2;
 	size_t i, close;
 
+	answer(p, size, 200, 0);
+	answer(p, size, 200, 1);
+	answer(p, size, 400, 0);
 	rc = run(p, size, f, b1, err, sizeof(err));
 	rc2 = run(p, size, g, b2, err2, sizeof(err2));
 	if (rc != rc2 || strcmp(err, err2) != 0) abort();

@@ -1,8 +1,10 @@
 /* libFuzzer harness: one whole submission (smtp_submit: greeting, EHLO or HELO, STARTTLS, AUTH, MAIL,
  * RCPT, DATA or BDAT, QUIT) against a server whose every byte is the fuzzer's.
  *
- * The input: byte 0 chooses the settings (encryption, AUTH mechanism, credentials or none), byte 1
- * how the peer hands its bytes out (all of a segment in one read, or at most N bytes a read); the
+ * The input: byte 0 chooses the settings (encryption, AUTH mechanism, credentials or none, for
+ * XOAUTH2 an OAuth token source or the password as the token), byte 1 how the peer hands its bytes
+ * out (all of a segment in one read, or at most N bytes a read) and whether a second token can be
+ * had after the server refused the first; the
  * rest is what the server says, in segments separated by 0xFF: each read of the client gets (part
  * of) the next segment, so that a segment is one read's worth, usually one reply. When the bytes run
  * out the peer closes (EOF): nothing ever waits, so a run never sleeps or hangs.
@@ -25,6 +27,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "auth.h"
+#include "buf.h"
 #include "message.h"
 #include "net.h"
 #include "result.h"
@@ -102,6 +106,37 @@ static void peer_close(smtp_conn *c)
 {
 	(void)c;
 }
+
+/* The OAuth token source (oauth.c's place): a token at once; a new one when forced, unless this run
+ * says the endpoint refuses. */
+typedef struct {
+	int calls;
+	int refuse_second;
+} tokens;
+
+static tokens the_tokens;
+
+static int token_get(void *ctx, int force, int64_t deadline, smtp_buf *out, smtp_token_failure *f, char *note,
+                     size_t notelen)
+{
+	tokens *t = ctx;
+
+	(void)deadline;
+	t->calls++;
+	if (t->calls > 3) {
+		abort(); /* the engine asks again only once, after a refusal */
+	}
+	snprintf(note, notelen, "%s", force ? "OAuth: a new token" : "");
+	if (force && t->refuse_second) {
+		f->cause = SMTP_CAUSE_OAUTH_INVALID_GRANT;
+		snprintf(f->sentence, sizeof(f->sentence), "OAuth token request to login.example.org refused: invalid_grant");
+		snprintf(f->words, sizeof(f->words), "invalid_grant: Token has been expired or revoked.");
+		return -1;
+	}
+	return smtp_buf_puts(out, force ? SECRET "-second" : SECRET "-first");
+}
+
+static const smtp_token_source token_source = {token_get, &the_tokens};
 
 static const smtp_io_ops peer_ops = {peer_read, peer_write, peer_buffered, peer_close};
 
@@ -232,6 +267,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.username = "user@example.org";
 		cfg.password = SECRET;
 	}
+	if ((data[0] & 0x80) && cfg.auth == SMTP_AUTH_XOAUTH2) {
+		cfg.token_source = &token_source;
+		cfg.oauth_key = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	}
+	the_tokens.calls = 0;
+	the_tokens.refuse_second = (data[1] & 0x40) != 0;
 	cfg.allow_insecure_auth = 1;
 	cfg.helo = "client.example.org";
 	cfg.timeout_ms = 5000; /* never reached: the peer never makes the client wait */
