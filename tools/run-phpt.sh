@@ -2,6 +2,9 @@
 # Runs the .phpt suite (php_tests/) against the built module with PHP's run-tests.php, keeping its
 # output files out of the tree. Prints run-tests' summary and a line "phpt: N passed, N failed".
 #   --valgrind   run every test under valgrind (run-tests -m) and fail on any leak or error
+#   --asan       run every test against the ASan+UBSan build of the module (tools/build-asan.sh,
+#                built first) with the sanitizer runtimes preloaded into the system PHP; any finding
+#                fails its test
 #   PATH...      only these .phpt files or directories (default: php_tests), in either mode:
 #                tools/run-phpt.sh --valgrind php_tests/oauth php_tests/auth/plain.phpt
 #   SMTP_PHPT_MODULE=/path/smtp.so   test that module instead of modules/smtp.so (e.g. a copy, so a
@@ -15,17 +18,50 @@ tmp="$top/.build/phpt"; rm -rf "$tmp"; mkdir -p "$tmp"
 # run-tests' parallel workers race to mkdir the same --temp-target subfolder ("mkdir(): File exists"
 # aborts the run): make them all beforehand.
 (cd php_tests && find . -type d -not -path '*/node_modules*') | while read -r d; do mkdir -p "$tmp/$d"; done
-args=(-q --show-diff -d "extension=${SMTP_PHPT_MODULE:-$top/modules/smtp.so}" --temp-source "$top/php_tests" --temp-target "$tmp")
 jobs=-j2
-valgrind=0 paths=()
+valgrind=0 asan=0 paths=()
 for a in "$@"; do
 	case "$a" in
 	--valgrind) valgrind=1 ;;
-	-*) echo "run-phpt.sh: unknown option $a (--valgrind, then test paths)" >&2; exit 2 ;;
+	--asan) asan=1 ;;
+	-*) echo "run-phpt.sh: unknown option $a (--valgrind or --asan, then test paths)" >&2; exit 2 ;;
 	*) [ -e "$a" ] || { echo "run-phpt.sh: no such test path: $a" >&2; exit 2; }; paths+=("$a") ;;
 	esac
 done
 [ ${#paths[@]} -gt 0 ] || paths=(php_tests)
+module="${SMTP_PHPT_MODULE:-$top/modules/smtp.so}"
+if [ "$asan" = 1 ]; then
+	tools/build-asan.sh >/dev/null || { echo "asan build failed"; echo "phpt: 0 passed, 1 failed"; exit 1; }
+	module="$top/.build/asan/src/modules/smtp.so"
+	wrapper="$top/.build/asan/php"
+	# PHP opens extensions with RTLD_DEEPBIND, which the sanitizer runtime refuses: a small preloaded
+	# dlopen() drops the flag (tools/asan-dlopen.c). It comes before libasan in the preload list, so
+	# ASan's check that it is first is off (verify_asan_link_order=0).
+	gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$top/.build/asan/asan-dlopen.so" tools/asan-dlopen.c -ldl \
+		|| { echo "phpt: 0 passed, 1 failed"; exit 1; }
+	# The php that run-tests starts for each test: the runtimes preloaded, PHP's allocator off so that
+	# every emalloc() is a malloc() ASan watches (USE_ZEND_ALLOC=0).
+	# Leaks: detection is off here and valgrind's pass (--valgrind) checks them. The preload is
+	# inherited by everything a test starts (the python3 test servers, openssl, bash, php -S), none of
+	# them built for leak checking: bash alone reports its own leaks at every exit, which would fail
+	# the tests that run it; and the uninstrumented PHP keeps allocations at exit that are not ours. A
+	# suppression list would have to name all of those programs' frames; valgrind, which traces only
+	# PHP (run-tests -m, the children skipped), already tells our leaks from theirs.
+	# UBSan: the first finding ends the process (halt_on_error) with its stack.
+	cat >"$wrapper" <<WRAP
+#!/bin/sh
+LD_PRELOAD="$top/.build/asan/asan-dlopen.so $(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)\${LD_PRELOAD:+ \$LD_PRELOAD}" \\
+USE_ZEND_ALLOC=0 \\
+ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:abort_on_error=1:halt_on_error=1:detect_stack_use_after_return=1 \\
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \\
+exec $(command -v php) "\$@"
+WRAP
+	chmod +x "$wrapper"
+	export TEST_PHP_EXECUTABLE="$wrapper"
+	# run-tests' per-test limit (60 s) is for the plain build; the sanitizers make PHP slower.
+	export TEST_TIMEOUT=${TEST_TIMEOUT:-180}
+fi
+args=(-q --show-diff -d "extension=$module" --temp-source "$top/php_tests" --temp-target "$tmp")
 if [ "$valgrind" = 1 ]; then
 	args+=(-m)
 	# run-tests traces children; the test servers (python3, openssl, the shell that starts them)

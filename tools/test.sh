@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of the project: C unit tests (ASan/UBSan), the .phpt suite against the project's
-# test SMTP server, a DNS server that never answers (in a network namespace), the same suite under
-# valgrind, the interop tests against a real Postfix, the drop-in comparison with stock mail() +
-# Postfix's sendmail, the PECL packaging checks, the WordPress plugin in a real browser, and the
-# fuzzers for a short while; and the extension built --without-smtp-oauth (php_tests/packaging/no_oauth.bash).
+# test SMTP server, the same suite against an ASan+UBSan build of the module (tools/build-asan.sh),
+# a DNS server that never answers (in a network namespace), the same suite under valgrind, the
+# interop tests against a real Postfix, the drop-in comparison with stock mail() + Postfix's
+# sendmail, the PECL packaging checks and the build --without-smtp-oauth, the WordPress plugin in a
+# real browser, and the fuzzers for a short while.
 # Ends with one line "all: N passed, N failed"; exits non-zero if anything failed.
 #   SMTP_TEST_QUICK=1  skips the valgrind pass and the fuzzers
 set -uo pipefail
@@ -40,6 +41,7 @@ tools/build.sh || { echo "build failed"; echo "all: 0 passed, 1 failed"; exit 1;
 
 stage unit php_tests/unit/run.sh
 stage phpt bash tools/run-phpt.sh
+stage phpt-asan bash tools/run-phpt.sh --asan
 [ -x php_tests/netns/run.bash ] && stage netns php_tests/netns/run.bash
 [ -x php_tests/fpm/run.bash ] && stage fpm php_tests/fpm/run.bash
 [ -x php_tests/interop/interop.bash ] && stage interop php_tests/interop/interop.bash

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of ext/core (address lists, SMTP replies, message preparation, the
-# message on the wire)
+# message on the wire, a whole session against fuzzed server bytes, the EHLO capabilities, base64
+# and SASL, the spool entry reader, the JSON reader of token responses)
 # with clang -fsanitize=fuzzer,address,undefined and runs each for FUZZ_SECONDS seconds
 # (default 20), starting from the seed corpus in corpus/<name>/ (copied: the seeds stay as they are).
 # Exits non-zero when a harness fails to build or finds a crash, a leak, undefined behaviour or a
 # broken invariant (the crashing input is kept under .build/fuzz/artifacts/).
-# Needs: clang, libclang-rt-14-dev, libssl-dev.
+#   FUZZ_ONLY="session ehlo"   only these harnesses (default: all)
+# Needs: clang, libclang-rt-14-dev, libssl-dev, libc-ares-dev.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -26,6 +28,7 @@ status=0
 # run_harness NAME MAXLEN "CORE SOURCES" [EXTRA LIBRARIES]
 run_harness() {
 	local name=$1 maxlen=$2 srcs=$3 libs=${4:-} files="" s bin work rc runs
+	case " ${FUZZ_ONLY:-$name} " in *" $name "*) ;; *) return ;; esac
 	for s in $srcs; do files="$files $core/$s.c"; done
 	bin=$out/fuzz_$name
 	# shellcheck disable=SC2086
@@ -58,5 +61,12 @@ run_harness address 4096 "buf strlist address"
 run_harness reply 70000 "buf strlist reply"
 run_harness message 32768 "buf strlist address body wbuf data message" -lcrypto
 run_harness data 70000 "buf body wbuf data bdat"
+run_harness ehlo 70000 "buf strlist reply ehlo"
+run_harness sasl 4096 "buf base64 sasl" -lcrypto
+run_harness spool 70000 "buf strlist spool_entry" -lcrypto
+run_harness json 16384 "buf clock error json oauth oauth_curl" -lcrypto
+# the whole engine: the harness puts its in-memory server under the connection (see fuzz_session.c)
+all_core=$(cd "$core" && ls ./*.c | sed -e 's|^\./||' -e 's|\.c$||' | tr '\n' ' ')
+run_harness session 16384 "$all_core" "-Wl,--wrap=smtp_conn_open -lssl -lcrypto -lcares"
 echo "fuzz: $fuzz_passed passed, $fuzz_failed failed"
 exit $status
