@@ -10,6 +10,7 @@
 #include "smtp_ini.h"
 #include "smtp_mail.h"
 #include "smtp_array.h"
+#include "smtp_dkim.h"
 #include "smtp_arginfo.h"
 #include "core/tls.h"
 #include "core/pool.h"
@@ -42,6 +43,7 @@ static PHP_GSHUTDOWN_FUNCTION(smtp)
 	smtp_globals->pool = NULL;
 	smtp_tls_cache_free(smtp_globals->tls_cache);
 	smtp_globals->tls_cache = NULL;
+	smtp_dkim_release(&smtp_globals->dkim, &smtp_globals->dkim_id);
 }
 
 static PHP_MINIT_FUNCTION(smtp)

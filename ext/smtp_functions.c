@@ -10,6 +10,7 @@
 
 #include "php_smtp.h"
 #include "smtp_ini.h"
+#include "smtp_dkim.h"
 #include "smtp_settings.h"
 #include "smtp_array.h"
 #include "core/message.h"
@@ -165,6 +166,14 @@ static void smtp_fail_before(smtp_result *res, smtp_stage stage, const char *sen
 	}
 }
 
+static void smtp_fail_dkim(smtp_result *res, const char *sentence, const smtp_config *cfg)
+{
+	smtp_result_set_error(res, SMTP_STAGE_DKIM, SMTP_CAUSE_DKIM, "%s", sentence);
+	if (cfg && cfg->hosts) {
+		smtp_copy_str(res->host, sizeof(res->host), cfg->hosts);
+	}
+}
+
 static void smtp_fail_locked(smtp_result *res, const char *option)
 {
 	char sentence[256];
@@ -273,6 +282,10 @@ PHP_FUNCTION(smtp_test_send)
 		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
 		goto done;
 	}
+	if (smtp_dkim_config(&o.cfg, err, sizeof(err)) != SUCCESS) {
+		smtp_fail_dkim(&res, err, &o.cfg);
+		goto done;
+	}
 	o.cfg.persistent = 0; /* a test shows the whole handshake: never a kept connection */
 	smtp_submit(&o.cfg, &msg, &res);
 
@@ -309,6 +322,8 @@ PHP_FUNCTION(smtp_check)
 		smtp_fail_before(&res, SMTP_STAGE_CONNECT, "No SMTP server: smtp.host is empty and no \"host\" option was given", NULL);
 	} else if (smtp_ini_config_secret(&o.cfg, o.password_value, &secret, err, sizeof(err)) != SUCCESS) {
 		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
+	} else if (smtp_dkim_config(&o.cfg, err, sizeof(err)) != SUCCESS) {
+		smtp_fail_dkim(&res, err, &o.cfg); /* a check loads the keys: a bad one shows before the first send */
 	} else {
 		smtp_check_connection(&o.cfg, &res);
 	}

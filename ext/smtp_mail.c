@@ -17,6 +17,7 @@
 
 #include "php_smtp.h"
 #include "smtp_ini.h"
+#include "smtp_dkim.h"
 #include "smtp_mail.h"
 #include "smtp_array.h"
 #include "core/message.h"
@@ -264,6 +265,12 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 	if (smtp_ini_config(&cfg, &secret, err, sizeof(err)) != SUCCESS) {
 		smtp_message_free(&msg);
 		smtp_mail_fail_early(SMTP_STAGE_AUTH, SMTP_CAUSE_CONFIG, err);
+		goto out;
+	}
+	if (smtp_dkim_config(&cfg, err, sizeof(err)) != SUCCESS) {
+		smtp_ini_secret_free(&secret);
+		smtp_message_free(&msg);
+		smtp_mail_fail_early(SMTP_STAGE_DKIM, SMTP_CAUSE_DKIM, err);
 		goto out;
 	}
 

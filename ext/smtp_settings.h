@@ -51,7 +51,11 @@
 	X(idle_timeout,         SECONDS,    "30",   ALL,    NO,   cfg,    idle_timeout_ms) \
 	X(max_messages,         COUNT,      "100",  ALL,    NO,   cfg,    max_messages) \
 	X(max_connection_age,   SECONDS,    "300",  ALL,    NO,   cfg,    max_age_ms) \
-	X(allow_runtime_config, FLAG,       "1",    SYSTEM, NO,   global, _)
+	X(allow_runtime_config, FLAG,       "1",    SYSTEM, NO,   global, _) \
+	/* DKIM signing (issue 11): read by smtp_dkim.c, which keeps the loaded keys */ \
+	X(dkim_domain,          LINE,       "",     ALL,    NO,   global, _) \
+	X(dkim_selector,        LINE,       "",     ALL,    NO,   global, _) \
+	X(dkim_private_key,     KEYFILE,    "",     ALL,    NO,   global, _)
 
 /* Options of smtp_test_send() that are no setting: X(name, kind, option, target, field), the
  * columns of the table above. They follow the settings' options in the "known: ..." list. */
@@ -72,6 +76,8 @@
  *   ADDRESS     an address (an option: one line, empty or an address; the ini value is not checked)
  *   SECRET      a LINE: literal, env:NAME or file:/path; phpinfo() shows ******** for a literal
  *   CAFILE      a LINE: a path; an empty setting means openssl.cafile, then the system store
+ *   KEYFILE     a LINE: comma-separated key sources, each a path, file:/path or env:NAME; phpinfo()
+ *               shows it, except a value that looks like key material itself
  *   FLAG        a boolean
  *   MULTILINE   any text without NUL (options only) */
 #define SMTP_KIND_CTYPE_HOSTS      char *
@@ -85,6 +91,7 @@
 #define SMTP_KIND_CTYPE_ADDRESS    char *
 #define SMTP_KIND_CTYPE_SECRET     char *
 #define SMTP_KIND_CTYPE_CAFILE     char *
+#define SMTP_KIND_CTYPE_KEYFILE    char *
 #define SMTP_KIND_CTYPE_FLAG       bool
 
 /* The module globals of the table, for ZEND_BEGIN_MODULE_GLOBALS. */

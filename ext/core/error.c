@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-static const char *const stage_names[] = {"connect", "greeting", "tls", "ehlo", "auth", "mail", "rcpt", "data", "done"};
+static const char *const stage_names[] = {"connect", "greeting", "tls",  "ehlo", "auth",
+                                          "mail",    "rcpt",     "data", "done", "dkim"};
 
 const char *smtp_stage_name(smtp_stage s)
 {
@@ -53,6 +54,7 @@ static const struct {
     {SMTP_CAUSE_SERVER_CLOSING, "server_closing", SMTP_ERR_REPLY},
     {SMTP_CAUSE_REPLY, "reply", SMTP_ERR_REPLY},
     {SMTP_CAUSE_TOKEN, "token", SMTP_ERR_LOCAL},
+    {SMTP_CAUSE_DKIM, "dkim", SMTP_ERR_LOCAL},
 };
 
 const char *smtp_cause_name(smtp_cause c)

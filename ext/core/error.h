@@ -13,10 +13,11 @@ typedef enum {
 	SMTP_STAGE_MAIL,
 	SMTP_STAGE_RCPT,
 	SMTP_STAGE_DATA,
-	SMTP_STAGE_DONE
+	SMTP_STAGE_DONE,
+	SMTP_STAGE_DKIM /* signing before anything is sent: the keys (smtp.dkim_*) or the signature */
 } smtp_stage;
 
-const char *smtp_stage_name(smtp_stage s); /* "connect" ... "done" */
+const char *smtp_stage_name(smtp_stage s); /* "connect" ... "done", "dkim" */
 
 typedef enum {
 	SMTP_ERR_NONE = 0,
@@ -63,7 +64,8 @@ typedef enum {
 	SMTP_CAUSE_NOT_OPEN,       /* the session is not open */
 	SMTP_CAUSE_SERVER_CLOSING, /* a 421 reply */
 	SMTP_CAUSE_REPLY,          /* a 4xx or 5xx reply: code and enhanced say which */
-	SMTP_CAUSE_TOKEN           /* an OAuth token could not be had */
+	SMTP_CAUSE_TOKEN,          /* an OAuth token could not be had */
+	SMTP_CAUSE_DKIM            /* a DKIM key cannot be used (smtp.dkim_*) or signing failed */
 } smtp_cause;
 
 const char *smtp_cause_name(smtp_cause c); /* "resolve", "cert_name" ... for logs and tests */

@@ -42,6 +42,8 @@ typedef struct {
 	int max_messages;                   /* pool: messages per connection (smtp.max_messages) */
 	int idle_timeout_ms;                /* pool: an idle connection older than this is closed */
 	int max_age_ms;                     /* pool: a connection older than this is not used again */
+	/* DKIM: the keys the caller loaded (dkim.h, smtp.dkim_*), lent like the TLS cache; NULL: no signing */
+	const struct smtp_dkim_signer *dkim;
 } smtp_config;
 
 /* Everything that identifies a session, as 64 hex digits (SHA-256): hosts, port, encryption, user, the
