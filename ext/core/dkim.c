@@ -135,9 +135,9 @@ static int load_key(dkim_key *k, const smtp_dkim_key_text *t, char *err, size_t 
 		}
 		return -1;
 	}
-	id = EVP_PKEY_get_base_id(pkey);
+	id = EVP_PKEY_base_id(pkey);
 	if (id == EVP_PKEY_RSA) {
-		k->bits = EVP_PKEY_get_bits(pkey);
+		k->bits = EVP_PKEY_bits(pkey);
 		if (k->bits < SMTP_DKIM_MIN_RSA_BITS) {
 			char bits[16];
 			snprintf(bits, sizeof(bits), "%d", k->bits);
@@ -166,15 +166,14 @@ static int load_key(dkim_key *k, const smtp_dkim_key_text *t, char *err, size_t 
 	return 0;
 }
 
+/* The next comma-separated item of *p, white space around it removed, into out; *p moves past it.
+ * -1 when it does not fit. */
 static int next_item(const char **p, char *out, size_t outlen)
 {
 	const char *s = *p, *e;
 	size_t n;
 
-	while (*s == ' ' || *s == '\t' || *s == ',') {
-		if (*s == ',' && s != *p) {
-			break;
-		}
+	while (*s == ' ' || *s == '\t') {
 		s++;
 	}
 	e = strchr(s, ',');
@@ -199,15 +198,19 @@ static int split_selectors(const char *list, char sel[][SELECTOR_MAX], char *err
 
 	while (*p != '\0') {
 		char one[SELECTOR_MAX];
+		int rc = next_item(&p, one, sizeof(one));
+		if (rc == 0 && one[0] == '\0') {
+			continue; /* an empty item (", ," or a trailing comma), as for the keys */
+		}
 		if (n >= SMTP_DKIM_MAX_KEYS) {
 			say(err, errlen, "smtp.dkim_selector: more than 8 selectors%s%s", "", "");
 			return -1;
 		}
-		if (next_item(&p, one, sizeof(one)) != 0 || !smtp_domain_valid(one)) {
+		if (rc != 0 || !smtp_domain_valid(one)) {
 			say(err, errlen,
 			    "smtp.dkim_selector: \"%.64s\" is not a valid selector (letters, digits, hyphens and dots, "
 			    "as in the DNS name <selector>._domainkey.<domain>)%s",
-			    one[0] && strlen(one) < SELECTOR_MAX ? one : "(too long or empty)", "");
+			    rc == 0 ? one : "(longer than 63 characters)", "");
 			return -1;
 		}
 		memcpy(sel[n++], one, sizeof(one));
