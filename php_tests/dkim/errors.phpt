@@ -6,7 +6,8 @@ two selectors for one key, a missing selector or domain, an encrypted key, an en
 set: mail() returns false with one warning, smtp_last_error() says stage "dkim" and gives the hint, and
 nothing reaches the server. The key material never appears in a warning or the result. smtp_check()
 loads the keys: it reports the bad key without connecting, and names the good keys in its transcript.
-Fixing the setting takes effect at the next send (the keys are loaded again when a setting changes).
+The keys are loaded once per process (a key file removed after the first send does not stop the
+next) and again when a setting changes (a fixed setting takes effect at the next send).
 --EXTENSIONS--
 smtp
 --SKIPIF--
@@ -87,6 +88,19 @@ ini_set('smtp.dkim_private_key', 'env:SMTP_DKIM_TEST_KEY');
 var_dump(mail('to@example.org', 'x', "body\n"));
 $msgs = smtp_test_messages($srv);
 echo dkim_test_all_pass(dkim_test_verify($msgs[1]['data'], $keys), 1) ? 'verifies' : 'FAIL', "\n";
+echo "== loaded once: the file removed after the first send, the next send still signs\n";
+copy($keys['ed']['file'], "$dir/once.pem");
+ini_set('smtp.dkim_private_key', "$dir/once.pem");
+var_dump(mail('to@example.org', 'x', "body\n"));
+unlink("$dir/once.pem");
+var_dump(mail('to@example.org', 'x', "body\n"));
+$msgs = smtp_test_messages($srv);
+echo dkim_test_all_pass(dkim_test_verify($msgs[3]['data'], $keys), 1) ? 'verifies' : 'FAIL', "\n";
+echo "== a changed setting loads again\n";
+ini_set('smtp.dkim_private_key', "file:$dir/once.pem");
+$w = smtp_test_warnings(fn() => mail('to@example.org', 'x', "body\n"), $ok);
+var_dump($ok);
+echo str_replace($dir, 'DIR', implode("\n", $w)), "\n";
 ?>
 --EXPECT--
 == not a key
@@ -139,3 +153,10 @@ bool(true)
 == env: holding the PEM
 bool(true)
 verifies
+== loaded once: the file removed after the first send, the next send still signs
+bool(true)
+bool(true)
+verifies
+== a changed setting loads again
+bool(false)
+mail(): DKIM signing failed, nothing was sent: smtp.dkim_private_key: the file DIR/once.pem cannot be read: No such file or directory

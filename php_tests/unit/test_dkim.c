@@ -5,6 +5,8 @@
 #include "unit.h"
 #include "dkim.h"
 #include "buf.h"
+#include "error.h"
+#include "hint.h"
 #include "message.h"
 
 #include <openssl/evp.h>
@@ -114,6 +116,20 @@ static void run_tests(void)
 	size_t rlen = 0, elen = 0, clen = 0, slen = 0;
 	char *rsa, *ed, *ec, *small;
 
+	/* the typed error of a DKIM failure: its stage and cause, not worth a retry, a hint naming the settings */
+	{
+		smtp_err e;
+		smtp_hint_facts f;
+		char h[512];
+		memset(&f, 0, sizeof f);
+		smtp_err_set(&e, SMTP_STAGE_DKIM, smtp_cause_class(SMTP_CAUSE_DKIM), SMTP_CAUSE_DKIM, 0, NULL);
+		CHECK_STR(smtp_stage_name(SMTP_STAGE_DKIM), "dkim");
+		CHECK_STR(smtp_cause_name(SMTP_CAUSE_DKIM), "dkim");
+		CHECK(e.cls == SMTP_ERR_LOCAL);
+		CHECK(!smtp_err_is_transient(&e));
+		smtp_hint(&e, "", &f, h, sizeof h);
+		CHECK(strstr(h, "smtp.dkim_private_key") != NULL && strstr(h, "Nothing was sent") == h);
+	}
 	/* RFC 6376 3.4.5 */
 	check_header("A: X\r\n", 1, "a:X\r\n");
 	check_header("B : Y\t\r\n\tZ  \r\n", 1, "b:Y Z\r\n");
