@@ -138,12 +138,15 @@ static int load_key(dkim_key *k, const smtp_dkim_key_text *t, char *err, size_t 
 	id = EVP_PKEY_base_id(pkey);
 	if (id == EVP_PKEY_RSA) {
 		k->bits = EVP_PKEY_bits(pkey);
-		if (k->bits < SMTP_DKIM_MIN_RSA_BITS) {
+		if (k->bits < SMTP_DKIM_MIN_RSA_BITS || k->bits > SMTP_DKIM_MAX_RSA_BITS) {
 			char bits[16];
 			snprintf(bits, sizeof(bits), "%d", k->bits);
 			say(err, errlen,
-			    "smtp.dkim_private_key: %s is a %s-bit RSA key: DKIM needs at least 1024 bits (2048 recommended)", src,
-			    bits);
+			    k->bits < SMTP_DKIM_MIN_RSA_BITS
+			        ? "smtp.dkim_private_key: %s is a %s-bit RSA key: DKIM needs at least 1024 bits (2048 recommended)"
+			        : "smtp.dkim_private_key: %s is a %s-bit RSA key: receivers verify at most 4096 bits, this "
+			          "signer takes at most 8192 (2048 recommended)",
+			    src, bits);
 			EVP_PKEY_free(pkey);
 			return -1;
 		}

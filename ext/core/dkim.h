@@ -14,6 +14,7 @@
 #define SMTP_DKIM_MAX_KEYS      8     /* signatures per message */
 #define SMTP_DKIM_MAX_KEY_BYTES 65536 /* one PEM key */
 #define SMTP_DKIM_MIN_RSA_BITS  1024
+#define SMTP_DKIM_MAX_RSA_BITS  8192 /* the signature buffer's size; RFC 8301: verifiers go to 4096 */
 
 typedef struct smtp_dkim_signer smtp_dkim_signer;
 
