@@ -15,6 +15,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,10 +68,18 @@ static const char *const signed_names[] = {
 };
 #define NSIGNED (sizeof(signed_names) / sizeof(signed_names[0]))
 
-static void say(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void
+say(char *err, size_t errlen, const char *fmt, ...)
 {
+	va_list ap;
+
 	if (err != NULL && errlen > 0) {
-		snprintf(err, errlen, fmt, a, b);
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
 	}
 }
 
@@ -105,16 +114,16 @@ static int load_key(dkim_key *k, const smtp_dkim_key_text *t, char *err, size_t 
 	int id;
 
 	if (t->pem == NULL || t->len == 0) {
-		say(err, errlen, "smtp.dkim_private_key: %s is empty%s", src, "");
+		say(err, errlen, "smtp.dkim_private_key: %s is empty", src);
 		return -1;
 	}
 	if (t->len > SMTP_DKIM_MAX_KEY_BYTES) {
-		say(err, errlen, "smtp.dkim_private_key: %s is larger than 64 KiB: not a private key%s", src, "");
+		say(err, errlen, "smtp.dkim_private_key: %s is larger than 64 KiB: not a private key", src);
 		return -1;
 	}
 	bio = BIO_new_mem_buf(t->pem, (int)t->len);
 	if (bio == NULL) {
-		say(err, errlen, "smtp.dkim_private_key: out of memory reading %s%s", src, "");
+		say(err, errlen, "smtp.dkim_private_key: out of memory reading %s", src);
 		return -1;
 	}
 	pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
@@ -124,14 +133,13 @@ static int load_key(dkim_key *k, const smtp_dkim_key_text *t, char *err, size_t 
 		if (contains(t->pem, t->len, "ENCRYPTED")) {
 			say(err, errlen,
 			    "smtp.dkim_private_key: %s is encrypted with a passphrase: store the key without one "
-			    "(openssl pkey -in key.pem -out plain.pem) and protect the file by its permissions%s",
-			    src, "");
+			    "(openssl pkey -in key.pem -out plain.pem) and protect the file by its permissions",
+			    src);
 		} else if (contains(t->pem, t->len, "PUBLIC KEY")) {
-			say(err, errlen, "smtp.dkim_private_key: %s holds a public key: give the private key (PEM)%s", src, "");
+			say(err, errlen, "smtp.dkim_private_key: %s holds a public key: give the private key (PEM)", src);
 		} else {
 			say(err, errlen,
-			    "smtp.dkim_private_key: %s is not a private key in PEM format (\"-----BEGIN PRIVATE KEY-----\")%s", src,
-			    "");
+			    "smtp.dkim_private_key: %s is not a private key in PEM format (\"-----BEGIN PRIVATE KEY-----\")", src);
 		}
 		return -1;
 	}
@@ -139,14 +147,12 @@ static int load_key(dkim_key *k, const smtp_dkim_key_text *t, char *err, size_t 
 	if (id == EVP_PKEY_RSA) {
 		k->bits = EVP_PKEY_bits(pkey);
 		if (k->bits < SMTP_DKIM_MIN_RSA_BITS || k->bits > SMTP_DKIM_MAX_RSA_BITS) {
-			char bits[16];
-			snprintf(bits, sizeof(bits), "%d", k->bits);
 			say(err, errlen,
 			    k->bits < SMTP_DKIM_MIN_RSA_BITS
-			        ? "smtp.dkim_private_key: %s is a %s-bit RSA key: DKIM needs at least 1024 bits (2048 recommended)"
-			        : "smtp.dkim_private_key: %s is a %s-bit RSA key: receivers verify at most 4096 bits, this "
+			        ? "smtp.dkim_private_key: %s is a %d-bit RSA key: DKIM needs at least 1024 bits (2048 recommended)"
+			        : "smtp.dkim_private_key: %s is a %d-bit RSA key: receivers verify at most 4096 bits, this "
 			          "signer takes at most 8192 (2048 recommended)",
-			    src, bits);
+			    src, k->bits);
 			EVP_PKEY_free(pkey);
 			return -1;
 		}
@@ -206,14 +212,14 @@ static int split_selectors(const char *list, char sel[][SELECTOR_MAX], char *err
 			continue; /* an empty item (", ," or a trailing comma), as for the keys */
 		}
 		if (n >= SMTP_DKIM_MAX_KEYS) {
-			say(err, errlen, "smtp.dkim_selector: more than 8 selectors%s%s", "", "");
+			say(err, errlen, "smtp.dkim_selector: more than 8 selectors");
 			return -1;
 		}
 		if (rc != 0 || !smtp_domain_valid(one)) {
 			say(err, errlen,
 			    "smtp.dkim_selector: \"%.64s\" is not a valid selector (letters, digits, hyphens and dots, "
-			    "as in the DNS name <selector>._domainkey.<domain>)%s",
-			    rc == 0 ? one : "(longer than 63 characters)", "");
+			    "as in the DNS name <selector>._domainkey.<domain>)",
+			    rc == 0 ? one : "(longer than 63 characters)");
 			return -1;
 		}
 		memcpy(sel[n++], one, sizeof(one));
@@ -229,27 +235,26 @@ smtp_dkim_signer *smtp_dkim_signer_new(const char *domain, const char *selectors
 	int nsel, i;
 
 	if (domain == NULL || *domain == '\0') {
-		say(err, errlen, "smtp.dkim_domain is empty: set it to the domain of the DKIM key's DNS record (d=)%s%s", "",
-		    "");
+		say(err, errlen, "smtp.dkim_domain is empty: set it to the domain of the DKIM key's DNS record (d=)");
 		return NULL;
 	}
 	if (strlen(domain) >= sizeof(s->domain) || !smtp_domain_valid(domain)) {
-		say(err, errlen, "smtp.dkim_domain \"%.100s\" is not a valid domain name%s", domain, "");
+		say(err, errlen, "smtp.dkim_domain \"%.100s\" is not a valid domain name", domain);
 		return NULL;
 	}
 	if (selectors == NULL || *selectors == '\0') {
 		say(err, errlen,
 		    "smtp.dkim_selector is empty: set it to the selector of the key's DNS record "
-		    "(<selector>._domainkey.%.100s)%s",
-		    domain, "");
+		    "(<selector>._domainkey.%.100s)",
+		    domain);
 		return NULL;
 	}
 	if (n <= 0) {
-		say(err, errlen, "smtp.dkim_private_key is empty: set it to the path of the PEM private key%s%s", "", "");
+		say(err, errlen, "smtp.dkim_private_key is empty: set it to the path of the PEM private key");
 		return NULL;
 	}
 	if (n > SMTP_DKIM_MAX_KEYS) {
-		say(err, errlen, "smtp.dkim_private_key: more than 8 keys%s%s", "", "");
+		say(err, errlen, "smtp.dkim_private_key: more than 8 keys");
 		return NULL;
 	}
 	nsel = split_selectors(selectors, sel, err, errlen);
@@ -257,17 +262,15 @@ smtp_dkim_signer *smtp_dkim_signer_new(const char *domain, const char *selectors
 		return NULL;
 	}
 	if (nsel != n) {
-		if (err != NULL && errlen > 0) {
-			snprintf(err, errlen,
-			         "smtp.dkim_selector names %d selector%s but smtp.dkim_private_key %d key%s: give one selector per "
-			         "key, in the same order",
-			         nsel, nsel == 1 ? "" : "s", n, n == 1 ? "" : "s");
-		}
+		say(err, errlen,
+		    "smtp.dkim_selector names %d selector%s but smtp.dkim_private_key %d key%s: give one selector per key, in "
+		    "the same order",
+		    nsel, nsel == 1 ? "" : "s", n, n == 1 ? "" : "s");
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
-		say(err, errlen, "DKIM: out of memory%s%s", "", "");
+		say(err, errlen, "DKIM: out of memory");
 		return NULL;
 	}
 	smtp_copy_str(s->domain, sizeof(s->domain), domain);
@@ -494,13 +497,13 @@ static int body_hash_b64(const smtp_message *m, smtp_buf *bh, char *err, size_t 
 	h.md = EVP_MD_CTX_new();
 	if (h.md == NULL || EVP_DigestInit_ex(h.md, EVP_sha256(), NULL) != 1) {
 		EVP_MD_CTX_free(h.md);
-		say(err, errlen, "DKIM: SHA-256 is not available%s%s", "", "");
+		say(err, errlen, "DKIM: SHA-256 is not available");
 		return -1;
 	}
 	smtp_dkim_body_init(&h.canon, hash_out, &h);
 	if (smtp_wbuf_init(&w, canon_flush, &h) != 0) {
 		EVP_MD_CTX_free(h.md);
-		say(err, errlen, "DKIM: out of memory%s%s", "", "");
+		say(err, errlen, "DKIM: out of memory");
 		return -1;
 	}
 	smtp_body_from_memory(&b, NULL, 0);
@@ -696,7 +699,7 @@ static int sign_one(const dkim_key *k, const char *domain, time_t now, const smt
 done:
 	ERR_clear_error();
 	if (rc != 0) {
-		say(err, errlen, "DKIM signing with the key of selector %s failed%s", k->selector, "");
+		say(err, errlen, "DKIM signing with the key of selector %s failed", k->selector);
 	}
 	EVP_MD_CTX_free(ctx);
 	smtp_buf_free(&sig);
@@ -720,7 +723,7 @@ int smtp_dkim_sign(const smtp_dkim_signer *s, const smtp_message *m, time_t now,
 		goto done;
 	}
 	if (split_fields(&m->headers, &f, &nf) != 0) {
-		say(err, errlen, "DKIM: out of memory%s%s", "", "");
+		say(err, errlen, "DKIM: out of memory");
 		goto done;
 	}
 	/* h=: each recommended field as many times as it appears, from the last instance up (RFC 6376
@@ -733,12 +736,12 @@ int smtp_dkim_sign(const smtp_dkim_signer *s, const smtp_message *m, time_t now,
 			}
 			if ((hlist.len && smtp_buf_putc(&hlist, ':') != 0) || smtp_buf_puts(&hlist, signed_names[i]) != 0
 			    || smtp_dkim_canon_header(f[j].p, f[j].len, 1, &hdata) != 0) {
-				say(err, errlen, "DKIM: out of memory%s%s", "", "");
+				say(err, errlen, "DKIM: out of memory");
 				goto done;
 			}
 		}
 		if (i == 0 && ((hlist.len && smtp_buf_putc(&hlist, ':') != 0) || smtp_buf_puts(&hlist, "from") != 0)) {
-			say(err, errlen, "DKIM: out of memory%s%s", "", "");
+			say(err, errlen, "DKIM: out of memory");
 			goto done;
 		}
 	}
