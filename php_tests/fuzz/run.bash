@@ -58,5 +58,6 @@ run_harness address 4096 "buf strlist address"
 run_harness reply 70000 "buf strlist reply"
 run_harness message 32768 "buf strlist address body wbuf data message" -lcrypto
 run_harness data 70000 "buf body wbuf data bdat"
+run_harness dkim 70000 "buf strlist base64 body wbuf data address message settings dkim" "-lssl -lcrypto"
 echo "fuzz: $fuzz_passed passed, $fuzz_failed failed"
 exit $status
