@@ -16,6 +16,7 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	struct smtp_tls_cache *tls_cache;  /* TLS contexts by (verify_peer, cafile), built once */
 	smtp_local_name local_name;        /* this machine's EHLO name, looked up at the first submission */
 	struct smtp_pool *pool;            /* connections kept for the next mail() (smtp.persistent) */
+	struct smtp_token_cache *token_cache; /* OAuth access tokens until shortly before they expire */
 	struct smtp_dkim_signer *dkim;     /* DKIM keys loaded from smtp.dkim_* (smtp_dkim.c), or NULL */
 	char *dkim_id;                     /* the settings they were loaded from (malloc'd), dkim_id_len bytes */
 	size_t dkim_id_len;

@@ -15,6 +15,7 @@
 #include "core/tls.h"
 #include "core/pool.h"
 #include "core/submit.h"
+#include "core/oauth.h"
 
 #include <openssl/opensslv.h>
 
@@ -34,6 +35,8 @@ static PHP_GINIT_FUNCTION(smtp)
 	/* The pool lives as long as the process too; under php-fpm the workers are forked after this, each
 	 * with an empty pool of its own. NULL when out of memory: no connection is then kept. */
 	smtp_globals->pool = smtp_pool_new();
+	/* OAuth access tokens, beside the pool; NULL when out of memory: every mail() asks the endpoint */
+	smtp_globals->token_cache = smtp_token_cache_new();
 }
 
 static PHP_GSHUTDOWN_FUNCTION(smtp)
@@ -43,12 +46,16 @@ static PHP_GSHUTDOWN_FUNCTION(smtp)
 	smtp_globals->pool = NULL;
 	smtp_tls_cache_free(smtp_globals->tls_cache);
 	smtp_globals->tls_cache = NULL;
+	smtp_token_cache_free(smtp_globals->token_cache); /* wipes the tokens */
+	smtp_globals->token_cache = NULL;
 	smtp_dkim_release(&smtp_globals->dkim, &smtp_globals->dkim_id);
 }
 
 static PHP_MINIT_FUNCTION(smtp)
 {
 	smtp_ini_register(type, module_number);
+	/* libcurl's global state, once per process (OAuth; nothing without it) */
+	smtp_oauth_global_init();
 	smtp_mail_install();
 	return SUCCESS;
 }
@@ -56,6 +63,7 @@ static PHP_MINIT_FUNCTION(smtp)
 static PHP_MSHUTDOWN_FUNCTION(smtp)
 {
 	smtp_mail_uninstall();
+	smtp_oauth_global_cleanup();
 	smtp_ini_unregister(type, module_number);
 	return SUCCESS;
 }
@@ -92,6 +100,7 @@ static PHP_MINFO_FUNCTION(smtp)
 	php_info_print_table_row(2, "mail() transport",
 		SMTP_G(host) && *SMTP_G(host) ? "SMTP (smtp.host)" : "PHP's own (smtp.host is empty)");
 	php_info_print_table_row(2, "OpenSSL", OPENSSL_VERSION_TEXT);
+	php_info_print_table_row(2, "OAuth", smtp_oauth_built() ? smtp_oauth_library() : "not built");
 	if (SMTP_G(pool)) {
 		const smtp_pool_stats *st = smtp_pool_stats_of(SMTP_G(pool));
 		char v[64];
@@ -144,8 +153,17 @@ PHP_FUNCTION(smtp_last_error)
 }
 /* }}} */
 
+/* mbstring, when loaded, starts before us and stops after us: mb_send_mail()'s handler is swapped
+ * at our MINIT and put back at our MSHUTDOWN while its function entry exists. */
+static const zend_module_dep smtp_deps[] = {
+	ZEND_MOD_OPTIONAL("mbstring")
+	ZEND_MOD_END
+};
+
 zend_module_entry smtp_module_entry = {
-	STANDARD_MODULE_HEADER,
+	STANDARD_MODULE_HEADER_EX,
+	NULL,
+	smtp_deps,
 	"smtp",
 	ext_functions,
 	PHP_MINIT(smtp),

@@ -86,4 +86,35 @@ void smtp_result_to_array(const smtp_result *res, zval *out)
 	add_assoc_zval(out, "timings", &timings);
 
 	add_assoc_stringl(out, "transcript", res->transcript.data ? res->transcript.data : "", res->transcript.len);
+
+	if (res->probe.asked) {
+		zval probe;
+		array_init(&probe);
+		add_assoc_string(&probe, "from", res->probe.from ? res->probe.from : "");
+		if (res->probe.rcpt && *res->probe.rcpt) {
+			add_assoc_string(&probe, "rcpt", res->probe.rcpt);
+		} else {
+			add_assoc_null(&probe, "rcpt");
+		}
+		if (res->probe.mail_code) {
+			add_assoc_long(&probe, "mail_code", res->probe.mail_code);
+		} else {
+			add_assoc_null(&probe, "mail_code");
+		}
+		if (res->probe.rcpt_code) {
+			add_assoc_long(&probe, "rcpt_code", res->probe.rcpt_code);
+		} else {
+			add_assoc_null(&probe, "rcpt_code");
+		}
+		add_assoc_zval(out, "probe", &probe);
+	}
+	if (res->ports.n > 0) {
+		zval ports;
+		int i;
+		array_init(&ports);
+		for (i = 0; i < res->ports.n; i++) {
+			add_index_string(&ports, res->ports.port[i], smtp_port_state_name(res->ports.state[i]));
+		}
+		add_assoc_zval(out, "ports", &ports);
+	}
 }

@@ -13,6 +13,7 @@
 #include "smtp_dkim.h"
 #include "smtp_settings.h"
 #include "smtp_array.h"
+#include "smtp_oauth.h"
 #include "core/message.h"
 #include "core/submit.h"
 #include "core/address.h"
@@ -24,6 +25,9 @@ typedef struct {
 	const char *from_name;
 	const char *subject;
 	const char *body;
+	smtp_oauth_values oauth; /* the smtp.oauth_* settings, raw (resolved by smtp_oauth_call_prepare) */
+	const char *probe_from;       /* smtp_check(): the sender probe */
+	const char *probe_rcpt;
 } smtp_call_options;
 
 /* The options, in the order of smtp_settings.h: the settings that are options, then the message
@@ -34,20 +38,26 @@ typedef enum {
 #undef SMTP_OPTION_ID
 #define SMTP_OPTION_ID(name, kind, option, target, field) SMTP_OPT_##name,
 	SMTP_MESSAGE_OPTIONS(SMTP_OPTION_ID)
+	SMTP_CHECK_OPTIONS(SMTP_OPTION_ID)
 #undef SMTP_OPTION_ID
 	SMTP_OPT_COUNT
 } smtp_option_id;
 
 static const struct {
 	const char *name;
-	bool        message;   /* about the test message: smtp_test_send() only, allowed when locked */
+	bool        message;   /* no connection setting: allowed when locked */
+	bool        send;      /* smtp_test_send() takes it */
+	bool        check;     /* smtp_check() takes it */
 } smtp_known_options[] = {
 #define SMTP_OPTION_ROW(name, kind, def, access, option, target, field) \
-	SMTP_OPTION_##option({#name, SMTP_OPTION_IS_MESSAGE_##option},)
+	SMTP_OPTION_##option({#name, SMTP_OPTION_IS_MESSAGE_##option, true, !SMTP_OPTION_IS_MESSAGE_##option},)
 	SMTP_SETTINGS(SMTP_OPTION_ROW)
 #undef SMTP_OPTION_ROW
-#define SMTP_OPTION_ROW(name, kind, option, target, field) {#name, SMTP_OPTION_IS_MESSAGE_##option},
+#define SMTP_OPTION_ROW(name, kind, option, target, field) {#name, true, true, false},
 	SMTP_MESSAGE_OPTIONS(SMTP_OPTION_ROW)
+#undef SMTP_OPTION_ROW
+#define SMTP_OPTION_ROW(name, kind, option, target, field) {#name, true, false, true},
+	SMTP_CHECK_OPTIONS(SMTP_OPTION_ROW)
 #undef SMTP_OPTION_ROW
 };
 
@@ -59,7 +69,7 @@ static const struct {
 #define SMTP_OPTION_KNOWN_CHECK(name, kind, def, access, option, target, field) SMTP_OPTION_KNOWN_CHECK_##option(name)
 #define SMTP_OPTION_KNOWN_MESSAGE(name, kind, option, target, field) ", " #name
 static const char smtp_known_send[] = "" SMTP_SETTINGS(SMTP_OPTION_KNOWN) SMTP_MESSAGE_OPTIONS(SMTP_OPTION_KNOWN_MESSAGE);
-static const char smtp_known_check[] = "" SMTP_SETTINGS(SMTP_OPTION_KNOWN_CHECK);
+static const char smtp_known_check[] = "" SMTP_SETTINGS(SMTP_OPTION_KNOWN_CHECK) SMTP_CHECK_OPTIONS(SMTP_OPTION_KNOWN_MESSAGE);
 
 /* No CR, LF or NUL: the value goes into a command line or a header. */
 static bool smtp_opt_one_line(zend_string *s)
@@ -85,6 +95,7 @@ static zend_result smtp_apply_option(smtp_call_options *o, uint32_t arg, smtp_op
 	case SMTP_OPT_##name: \
 		return smtp_option_##kind(arg, #name, v, &SMTP_OPTION_TARGET_##target(o, field));
 	SMTP_MESSAGE_OPTIONS(SMTP_OPTION_APPLY)
+	SMTP_CHECK_OPTIONS(SMTP_OPTION_APPLY)
 #undef SMTP_OPTION_APPLY
 	case SMTP_OPT_COUNT:
 		break;
@@ -134,8 +145,8 @@ static zend_result smtp_call_options_load(smtp_call_options *o, HashTable *optio
 		for (i = 0; i < SMTP_OPT_COUNT; i++) {
 			if (zend_string_equals_cstr(key, smtp_known_options[i].name, strlen(smtp_known_options[i].name))) {
 				found = true;
-				if (!sending && smtp_option_is_message(i)) {
-					found = false;   /* smtp_check() sends nothing */
+				if (!(sending ? smtp_known_options[i].send : smtp_known_options[i].check)) {
+					found = false;   /* smtp_check() sends nothing; the probe is smtp_check()'s */
 					break;
 				}
 				if (!SMTP_G(allow_runtime_config) && !smtp_option_is_message(i) && *locked == NULL) {
@@ -159,7 +170,8 @@ static zend_result smtp_call_options_load(smtp_call_options *o, HashTable *optio
 /* Fills res with a failure that happened before any connection. */
 static void smtp_fail_before(smtp_result *res, smtp_stage stage, const char *sentence, const smtp_config *cfg)
 {
-	smtp_result_set_error(res, stage, stage == SMTP_STAGE_CONNECT || stage == SMTP_STAGE_AUTH ? SMTP_CAUSE_CONFIG
+	smtp_result_set_error(res, stage, stage == SMTP_STAGE_CONNECT || stage == SMTP_STAGE_AUTH
+		|| stage == SMTP_STAGE_OAUTH ? SMTP_CAUSE_CONFIG
 		: SMTP_CAUSE_INPUT, "%s", sentence);
 	if (cfg && cfg->hosts) {
 		smtp_copy_str(res->host, sizeof(res->host), cfg->hosts);
@@ -213,6 +225,7 @@ PHP_FUNCTION(smtp_test_send)
 	smart_str raw = {0};
 	char *secret = NULL, err[512], host[256] = "";
 	const char *sender, *locked = NULL;
+	smtp_oauth_call oauth;
 
 	ZEND_PARSE_PARAMETERS_START(1, 2)
 		Z_PARAM_STR(to)
@@ -230,6 +243,7 @@ PHP_FUNCTION(smtp_test_send)
 
 	smtp_result_init(&res);
 	smtp_message_init(&msg);
+	memset(&oauth, 0, sizeof(oauth));
 	if (locked) {
 		smtp_fail_locked(&res, locked);
 		goto done;
@@ -282,14 +296,20 @@ PHP_FUNCTION(smtp_test_send)
 		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
 		goto done;
 	}
+	if (smtp_oauth_call_prepare(&oauth, &o.cfg, &o.oauth, err, sizeof(err)) != SUCCESS) {
+		smtp_fail_before(&res, SMTP_STAGE_OAUTH, err, &o.cfg);
+		goto done;
+	}
 	if (smtp_dkim_config(&o.cfg, err, sizeof(err)) != SUCCESS) {
 		smtp_fail_dkim(&res, err, &o.cfg);
 		goto done;
 	}
 	o.cfg.persistent = 0; /* a test shows the whole handshake: never a kept connection */
+	o.cfg.probe_ports = 1; /* a failed connect says which ports answer */
 	smtp_submit(&o.cfg, &msg, &res);
 
 done:
+	smtp_oauth_call_free(&oauth);
 	smtp_ini_secret_free(&secret);
 	smtp_message_free(&msg);
 	smart_str_free(&raw);
@@ -297,6 +317,24 @@ done:
 	smtp_result_free(&res);
 }
 /* }}} */
+
+/* smtp_check()'s probe: the sender is probe_from, else the test message's sender (smtp.from,
+ * sendmail_from, the user name when it is an address); the recipient is probe_rcpt, else the sender. */
+static void smtp_probe_setup(smtp_result *res, const smtp_call_options *o)
+{
+	const char *from = o->probe_from && *o->probe_from ? o->probe_from : NULL;
+	const char *rcpt = o->probe_rcpt && *o->probe_rcpt ? o->probe_rcpt : NULL;
+
+	if (!from && !rcpt) {
+		return;
+	}
+	if (!from) {
+		from = smtp_test_sender(o);
+	}
+	res->probe.asked = 1;
+	res->probe.from = smtp_strdup(from ? from : "");
+	res->probe.rcpt = smtp_strdup(rcpt ? rcpt : (from ? from : ""));
+}
 
 /* {{{ smtp_check(array $options = []): array */
 PHP_FUNCTION(smtp_check)
@@ -306,7 +344,9 @@ PHP_FUNCTION(smtp_check)
 	smtp_result res;
 	char *secret = NULL, err[512];
 	const char *locked = NULL;
+	smtp_oauth_call oauth;
 
+	memset(&oauth, 0, sizeof(oauth));
 	ZEND_PARSE_PARAMETERS_START(0, 1)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_ARRAY_HT(options)
@@ -316,17 +356,24 @@ PHP_FUNCTION(smtp_check)
 		RETURN_THROWS();
 	}
 	smtp_result_init(&res);
+	smtp_probe_setup(&res, &o);
 	if (locked) {
 		smtp_fail_locked(&res, locked);
 	} else if (!o.cfg.hosts || !*o.cfg.hosts) {
 		smtp_fail_before(&res, SMTP_STAGE_CONNECT, "No SMTP server: smtp.host is empty and no \"host\" option was given", NULL);
+	} else if (res.probe.asked && (!res.probe.from || !*res.probe.from)) {
+		smtp_fail_before(&res, SMTP_STAGE_MAIL, "No sender for the probe: pass the \"probe_from\" option or set smtp.from", &o.cfg);
 	} else if (smtp_ini_config_secret(&o.cfg, o.password_value, &secret, err, sizeof(err)) != SUCCESS) {
 		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
+	} else if (smtp_oauth_call_prepare(&oauth, &o.cfg, &o.oauth, err, sizeof(err)) != SUCCESS) {
+		smtp_fail_before(&res, SMTP_STAGE_OAUTH, err, &o.cfg);
 	} else if (smtp_dkim_config(&o.cfg, err, sizeof(err)) != SUCCESS) {
 		smtp_fail_dkim(&res, err, &o.cfg); /* a check loads the keys: a bad one shows before the first send */
 	} else {
-		smtp_check_connection(&o.cfg, &res);
+		o.cfg.probe_ports = 1; /* a failed connect says which ports answer */
+		smtp_check_sender(&o.cfg, res.probe.asked ? res.probe.from : NULL, res.probe.asked ? res.probe.rcpt : NULL, &res);
 	}
+	smtp_oauth_call_free(&oauth);
 	smtp_ini_secret_free(&secret);
 	smtp_result_to_array(&res, return_value);
 	smtp_result_free(&res);

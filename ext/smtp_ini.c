@@ -55,6 +55,8 @@ SMTP_INI_STRING_HANDLER(HOSTS, smtp_ini_check_HOSTS(entry->name, new_value))
 SMTP_INI_STRING_HANDLER(ENCRYPTION, smtp_ini_check_ENCRYPTION(entry->name, new_value))
 SMTP_INI_STRING_HANDLER(AUTH, smtp_ini_check_AUTH(entry->name, new_value))
 SMTP_INI_STRING_HANDLER(LINE, true)
+SMTP_INI_STRING_HANDLER(PROVIDER, smtp_ini_check_PROVIDER(entry->name, new_value))
+SMTP_INI_STRING_HANDLER(GRANT, smtp_ini_check_GRANT(entry->name, new_value))
 SMTP_INI_NUMBER_HANDLER(PORT)
 SMTP_INI_NUMBER_HANDLER(TIMEOUT)
 SMTP_INI_NUMBER_HANDLER(SECONDS)
@@ -127,6 +129,8 @@ static ZEND_INI_DISP(smtp_keyfile_displayer)
 #define SMTP_INI_DISPLAYER_CAFILE     NULL
 #define SMTP_INI_DISPLAYER_KEYFILE    smtp_keyfile_displayer
 #define SMTP_INI_DISPLAYER_FLAG       zend_ini_boolean_displayer_cb
+#define SMTP_INI_DISPLAYER_PROVIDER   NULL
+#define SMTP_INI_DISPLAYER_GRANT      NULL
 
 #define SMTP_INI_ACCESS_ALL    PHP_INI_ALL
 #define SMTP_INI_ACCESS_SYSTEM PHP_INI_SYSTEM
@@ -159,7 +163,8 @@ static char *smtp_secret_dup(const char *s, size_t n)
 	return out;
 }
 
-zend_result smtp_ini_resolve_secret(const char *value, char **secret, char *err, size_t errlen)
+zend_result smtp_ini_resolve_named_secret(const char *setting, const char *value, char **secret, char *err,
+                                          size_t errlen)
 {
 	*secret = NULL;
 	if (value == NULL || *value == '\0') {
@@ -174,14 +179,14 @@ zend_result smtp_ini_resolve_secret(const char *value, char **secret, char *err,
 			use = getenv(name);
 		}
 		if (!use || !*use) {
-			snprintf(err, errlen, "smtp.password refers to the environment variable %s, which is not set or empty", name);
+			snprintf(err, errlen, "%s refers to the environment variable %s, which is not set or empty", setting, name);
 			if (v) {
 				efree(v);
 			}
 			return FAILURE;
 		}
 		if (strlen(use) > SMTP_SECRET_MAX) {
-			snprintf(err, errlen, "smtp.password: the environment variable %s is longer than %d bytes", name, SMTP_SECRET_MAX);
+			snprintf(err, errlen, "%s: the environment variable %s is longer than %d bytes", setting, name, SMTP_SECRET_MAX);
 			if (v) {
 				smtp_memzero(v, strlen(v));
 				efree(v);
@@ -201,7 +206,7 @@ zend_result smtp_ini_resolve_secret(const char *value, char **secret, char *err,
 		size_t n;
 		FILE *f = fopen(path, "rb");
 		if (!f) {
-			snprintf(err, errlen, "smtp.password refers to the file %s, which cannot be read: %s", path, strerror(errno));
+			snprintf(err, errlen, "%s refers to the file %s, which cannot be read: %s", setting, path, strerror(errno));
 			return FAILURE;
 		}
 		n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -209,8 +214,11 @@ zend_result smtp_ini_resolve_secret(const char *value, char **secret, char *err,
 		buf[n] = '\0';
 		n = strcspn(buf, "\r\n");   /* the first line */
 		if (n == 0 || n > SMTP_SECRET_MAX) {
-			snprintf(err, errlen, n ? "smtp.password: the first line of %s is longer than %d bytes"
-				: "smtp.password: the first line of %s is empty", path, SMTP_SECRET_MAX);
+			if (n) {
+				snprintf(err, errlen, "%s: the first line of %s is longer than %d bytes", setting, path, SMTP_SECRET_MAX);
+			} else {
+				snprintf(err, errlen, "%s: the first line of %s is empty", setting, path);
+			}
 			smtp_memzero(buf, sizeof(buf));
 			return FAILURE;
 		}
@@ -220,6 +228,11 @@ zend_result smtp_ini_resolve_secret(const char *value, char **secret, char *err,
 	}
 	*secret = smtp_secret_dup(value, strlen(value));
 	return SUCCESS;
+}
+
+zend_result smtp_ini_resolve_secret(const char *value, char **secret, char *err, size_t errlen)
+{
+	return smtp_ini_resolve_named_secret("smtp.password", value, secret, err, errlen);
 }
 
 void smtp_ini_secret_free(char **secret)

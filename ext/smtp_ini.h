@@ -24,5 +24,8 @@ zend_result smtp_ini_config_secret(smtp_config *cfg, const char *password_value,
 /* Resolves a password setting value (literal, env:NAME, file:/path). Exposed for the functions
  * that take a password option. */
 zend_result smtp_ini_resolve_secret(const char *value, char **secret, char *err, size_t errlen);
+/* The same for any secret setting (smtp.oauth_client_secret ...), named in the sentences. */
+zend_result smtp_ini_resolve_named_secret(const char *setting, const char *value, char **secret, char *err,
+                                          size_t errlen);
 
 #endif

@@ -19,6 +19,7 @@
 #include "smtp_ini.h"
 #include "smtp_dkim.h"
 #include "smtp_mail.h"
+#include "smtp_oauth.h"
 #include "smtp_array.h"
 #include "core/message.h"
 #include "core/submit.h"
@@ -32,7 +33,7 @@ static zif_handler smtp_orig_mail_handler = NULL;
 
 /* Same as mail(): trailing white space dropped, control characters turned into spaces except
  * CRLF + WSP folding sequences. */
-static char *smtp_mail_clean_field(const char *in, size_t len)
+char *smtp_mail_clean_field(const char *in, size_t len)
 {
 	char *s = estrndup(in, len);
 	size_t i;
@@ -162,14 +163,16 @@ static const char *smtp_mail_domain(const char *addr)
 
 /* php_mail() with SMTP as the transport. Returns true when the server accepted the message for
  * at least one recipient. */
-static bool smtp_mail_send(const char *to, const char *subject, const char *message,
-                           const char *headers, const char *extra_cmd)
+bool smtp_mail_send(const char *to, const char *subject, const char *message,
+                    const char *headers, const char *extra_cmd)
 {
 	const char *hdr = headers;
 	char *ahdr = NULL;
 	const char *line_sep = "\r\n";
 	smart_str raw = {0};
 	char *sender_arg = NULL, *secret = NULL;
+	smtp_oauth_values oauth_values;
+	smtp_oauth_call oauth;
 	const char *envelope_from = NULL;
 	smtp_config cfg;
 	smtp_message_input in;
@@ -267,7 +270,16 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 		smtp_mail_fail_early(SMTP_STAGE_AUTH, SMTP_CAUSE_CONFIG, err);
 		goto out;
 	}
+	smtp_oauth_values_from_settings(&oauth_values);
+	if (smtp_oauth_call_prepare(&oauth, &cfg, &oauth_values, err, sizeof(err)) != SUCCESS) {
+		smtp_oauth_call_free(&oauth);
+		smtp_ini_secret_free(&secret);
+		smtp_message_free(&msg);
+		smtp_mail_fail_early(SMTP_STAGE_OAUTH, SMTP_CAUSE_CONFIG, err);
+		goto out;
+	}
 	if (smtp_dkim_config(&cfg, err, sizeof(err)) != SUCCESS) {
+		smtp_oauth_call_free(&oauth);
 		smtp_ini_secret_free(&secret);
 		smtp_message_free(&msg);
 		smtp_mail_fail_early(SMTP_STAGE_DKIM, SMTP_CAUSE_DKIM, err);
@@ -276,6 +288,7 @@ static bool smtp_mail_send(const char *to, const char *subject, const char *mess
 
 	smtp_result_init(&res);
 	smtp_submit(&cfg, &msg, &res);
+	smtp_oauth_call_free(&oauth);
 	smtp_ini_secret_free(&secret);
 	smtp_message_free(&msg);
 
@@ -314,6 +327,37 @@ out:
 	return ok;
 }
 
+bool smtp_mail_headers_arg(zend_string **str, HashTable *ht)
+{
+	if (*str) {
+		if (strlen(ZSTR_VAL(*str)) != ZSTR_LEN(*str)) {
+			zend_argument_value_error(4, "must not contain any null bytes");
+			return false;
+		}
+		*str = php_trim(*str, NULL, 0, 2);
+	} else if (ht) {
+		*str = php_mail_build_headers(ht);
+		if (EG(exception)) {
+			if (*str) {
+				zend_string_release_ex(*str, 0);
+				*str = NULL;
+			}
+			return false;
+		}
+	}
+	return true;
+}
+
+zend_string *smtp_mail_extra_cmd(const zend_string *given)
+{
+	char *force_extra_parameters = INI_STR("mail.force_extra_parameters");
+
+	if (force_extra_parameters) {
+		return php_escape_shell_cmd(force_extra_parameters);
+	}
+	return given ? php_escape_shell_cmd(ZSTR_VAL(given)) : NULL;
+}
+
 /* {{{ mail() */
 static PHP_FUNCTION(smtp_mail)
 {
@@ -321,10 +365,9 @@ static PHP_FUNCTION(smtp_mail)
 	zend_string *extra_cmd = NULL, *headers_str = NULL;
 	HashTable *headers_ht = NULL;
 	size_t to_len, message_len, subject_len;
-	char *force_extra_parameters = INI_STR("mail.force_extra_parameters");
 	char *to_r, *subject_r;
 
-	if (!SMTP_G(host) || !*SMTP_G(host)) {
+	if (!smtp_mail_engine_on()) {
 		smtp_orig_mail_handler(INTERNAL_FUNCTION_PARAM_PASSTHRU);
 		return;
 	}
@@ -338,27 +381,14 @@ static PHP_FUNCTION(smtp_mail)
 		Z_PARAM_PATH_STR(extra_cmd)
 	ZEND_PARSE_PARAMETERS_END();
 
-	if (headers_str) {
-		if (strlen(ZSTR_VAL(headers_str)) != ZSTR_LEN(headers_str)) {
-			zend_argument_value_error(4, "must not contain any null bytes");
-			RETURN_THROWS();
-		}
-		headers_str = php_trim(headers_str, NULL, 0, 2);
-	} else if (headers_ht) {
-		headers_str = php_mail_build_headers(headers_ht);
-		if (EG(exception)) {
-			RETURN_THROWS();
-		}
+	if (!smtp_mail_headers_arg(&headers_str, headers_ht)) {
+		RETURN_THROWS();
 	}
 
 	to_r = smtp_mail_clean_field(to, to_len);
 	subject_r = smtp_mail_clean_field(subject, subject_len);
 
-	if (force_extra_parameters) {
-		extra_cmd = php_escape_shell_cmd(force_extra_parameters);
-	} else if (extra_cmd) {
-		extra_cmd = php_escape_shell_cmd(ZSTR_VAL(extra_cmd));
-	}
+	extra_cmd = smtp_mail_extra_cmd(extra_cmd);
 
 	RETVAL_BOOL(smtp_mail_send(to_r, subject_r, message,
 		headers_str && ZSTR_LEN(headers_str) ? ZSTR_VAL(headers_str) : NULL,
@@ -375,21 +405,37 @@ static PHP_FUNCTION(smtp_mail)
 }
 /* }}} */
 
+bool smtp_mail_engine_on(void)
+{
+	return SMTP_G(host) && *SMTP_G(host);
+}
+
+void smtp_handler_swap(const char *name, zif_handler ours, zif_handler *orig)
+{
+	zend_function *fn = zend_hash_str_find_ptr(CG(function_table), name, strlen(name));
+	if (fn && fn->type == ZEND_INTERNAL_FUNCTION && *orig == NULL) {
+		*orig = fn->internal_function.handler;
+		fn->internal_function.handler = ours;
+	}
+}
+
+void smtp_handler_restore(const char *name, zif_handler ours, zif_handler *orig)
+{
+	zend_function *fn = zend_hash_str_find_ptr(CG(function_table), name, strlen(name));
+	if (fn && fn->type == ZEND_INTERNAL_FUNCTION && *orig && fn->internal_function.handler == ours) {
+		fn->internal_function.handler = *orig;
+	}
+	*orig = NULL;
+}
+
 void smtp_mail_install(void)
 {
-	zend_function *fn = zend_hash_str_find_ptr(CG(function_table), "mail", sizeof("mail") - 1);
-	if (fn && fn->type == ZEND_INTERNAL_FUNCTION && smtp_orig_mail_handler == NULL) {
-		smtp_orig_mail_handler = fn->internal_function.handler;
-		fn->internal_function.handler = ZEND_FN(smtp_mail);
-	}
+	smtp_handler_swap("mail", ZEND_FN(smtp_mail), &smtp_orig_mail_handler);
+	smtp_mail_paths_install();
 }
 
 void smtp_mail_uninstall(void)
 {
-	zend_function *fn = zend_hash_str_find_ptr(CG(function_table), "mail", sizeof("mail") - 1);
-	if (fn && fn->type == ZEND_INTERNAL_FUNCTION && smtp_orig_mail_handler
-			&& fn->internal_function.handler == ZEND_FN(smtp_mail)) {
-		fn->internal_function.handler = smtp_orig_mail_handler;
-	}
-	smtp_orig_mail_handler = NULL;
+	smtp_mail_paths_uninstall();
+	smtp_handler_restore("mail", ZEND_FN(smtp_mail), &smtp_orig_mail_handler);
 }

@@ -8,6 +8,7 @@
 #include "zend_exceptions.h"
 
 #include "smtp_settings.h"
+#include "core/oauth.h"
 #include "core/address.h"
 
 #include <string.h>
@@ -293,6 +294,38 @@ smtp_auth_mech smtp_config_AUTH(const char *v)
 	smtp_auth_mech m;
 	return smtp_auth_ok(v, &m) ? m : SMTP_AUTH_AUTO;
 }
+
+/* PROVIDER and GRANT (OAuth): the names of core/oauth.c. */
+#define SMTP_NAMED_KIND(kind, parse, type, names) \
+	static bool smtp_##kind##_ok(const char *s) \
+	{ \
+		type t; \
+		return parse(s, &t) == 0; \
+	} \
+	bool smtp_ini_check_##kind(zend_string *name, zend_string *value) \
+	{ \
+		if (smtp_##kind##_ok(ZSTR_VAL(value))) { \
+			return true; \
+		} \
+		php_error_docref(NULL, E_WARNING, "%s must be one of " names ", \"%s\" given", ZSTR_VAL(name), \
+			ZSTR_VAL(value)); \
+		return false; \
+	} \
+	zend_result smtp_option_##kind(uint32_t arg, const char *key, zval *v, const char **out) \
+	{ \
+		if (smtp_option_one_line(arg, key, v) != SUCCESS) { \
+			return FAILURE; \
+		} \
+		if (!smtp_##kind##_ok(Z_STRVAL_P(v))) { \
+			zend_argument_value_error(arg, "option \"%s\" must be one of " names, key); \
+			return FAILURE; \
+		} \
+		*out = Z_STRVAL_P(v); \
+		return SUCCESS; \
+	}
+
+SMTP_NAMED_KIND(PROVIDER, smtp_oauth_provider_parse, smtp_oauth_provider, "google, microsoft, custom or empty")
+SMTP_NAMED_KIND(GRANT, smtp_oauth_grant_parse, smtp_oauth_grant, "refresh_token, client_credentials")
 
 /* LINE (and SECRET, CAFILE): any text; an option is one line. */
 zend_result smtp_option_LINE(uint32_t arg, const char *key, zval *v, const char **out)

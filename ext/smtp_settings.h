@@ -52,6 +52,15 @@
 	X(max_messages,         COUNT,      "100",  ALL,    NO,   cfg,    max_messages) \
 	X(max_connection_age,   SECONDS,    "300",  ALL,    NO,   cfg,    max_age_ms) \
 	X(allow_runtime_config, FLAG,       "1",    SYSTEM, NO,   global, _) \
+	/* OAuth (issue 11): XOAUTH2 with the access token fetched by the engine (ext/smtp_oauth.c) */ \
+	X(oauth_provider,       PROVIDER,   "",     ALL,    CONN, call,   oauth.provider) \
+	X(oauth_client_id,      LINE,       "",     ALL,    CONN, call,   oauth.client_id) \
+	X(oauth_client_secret,  SECRET,     "",     ALL,    CONN, call,   oauth.client_secret) \
+	X(oauth_refresh_token,  SECRET,     "",     ALL,    CONN, call,   oauth.refresh_token) \
+	X(oauth_token_url,      LINE,       "",     ALL,    CONN, call,   oauth.token_url) \
+	X(oauth_tenant,         LINE,       "",     ALL,    CONN, call,   oauth.tenant) \
+	X(oauth_scope,          LINE,       "",     ALL,    CONN, call,   oauth.scope) \
+	X(oauth_grant,          GRANT,      "refresh_token", ALL, CONN, call, oauth.grant) \
 	/* DKIM signing (issue 11): read by smtp_dkim.c, which keeps the loaded keys */ \
 	X(dkim_domain,          LINE,       "",     ALL,    NO,   global, _) \
 	X(dkim_selector,        LINE,       "",     ALL,    NO,   global, _) \
@@ -62,6 +71,12 @@
 #define SMTP_MESSAGE_OPTIONS(X) \
 	X(subject, LINE,      MSG, call, subject) \
 	X(body,    MULTILINE, MSG, call, body)
+
+/* Options of smtp_check() only, no setting either (the sender probe): the same columns. They follow
+ * the message options. */
+#define SMTP_CHECK_OPTIONS(X) \
+	X(probe_from, ADDRESS, CHECK, call, probe_from) \
+	X(probe_rcpt, ADDRESS, CHECK, call, probe_rcpt)
 
 /* The kinds of value. SMTP_KIND_CTYPE_<kind> is the type of the global; the rule of each kind,
  * its ini warning and its option exception are in smtp_settings.c, its ini handler in smtp_ini.c.
@@ -79,6 +94,8 @@
  *   KEYFILE     a LINE: comma-separated key sources, each a path, file:/path or env:NAME; phpinfo()
  *               shows it, except a value that looks like key material itself
  *   FLAG        a boolean
+ *   PROVIDER    google, microsoft, custom, or empty (OAuth off: the password is the access token)
+ *   GRANT       refresh_token, client_credentials
  *   MULTILINE   any text without NUL (options only) */
 #define SMTP_KIND_CTYPE_HOSTS      char *
 #define SMTP_KIND_CTYPE_PORT       zend_long
@@ -93,6 +110,8 @@
 #define SMTP_KIND_CTYPE_CAFILE     char *
 #define SMTP_KIND_CTYPE_KEYFILE    char *
 #define SMTP_KIND_CTYPE_FLAG       bool
+#define SMTP_KIND_CTYPE_PROVIDER   char *
+#define SMTP_KIND_CTYPE_GRANT      char *
 
 /* The module globals of the table, for ZEND_BEGIN_MODULE_GLOBALS. */
 #define SMTP_SETTINGS_GLOBAL(name, kind, def, access, option, target, field) SMTP_KIND_CTYPE_##kind name;
@@ -102,8 +121,10 @@
 #define SMTP_OPTION_NO(...)
 #define SMTP_OPTION_CONN(...) __VA_ARGS__
 #define SMTP_OPTION_MSG(...)  __VA_ARGS__
-#define SMTP_OPTION_IS_MESSAGE_CONN false
-#define SMTP_OPTION_IS_MESSAGE_MSG  true
+#define SMTP_OPTION_CHECK(...) __VA_ARGS__
+#define SMTP_OPTION_IS_MESSAGE_CONN  false
+#define SMTP_OPTION_IS_MESSAGE_MSG   true
+#define SMTP_OPTION_IS_MESSAGE_CHECK true /* no connection setting: allowed when locked */
 
 /* The rules of the kinds (smtp_settings.c), for smtp_ini.c and smtp_functions.c.
  *
@@ -118,6 +139,8 @@ bool smtp_ini_check_SECONDS(zend_string *name, zend_string *value, zend_long *ou
 bool smtp_ini_check_COUNT(zend_string *name, zend_string *value, zend_long *out);
 bool smtp_ini_check_ENCRYPTION(zend_string *name, zend_string *value);
 bool smtp_ini_check_AUTH(zend_string *name, zend_string *value);
+bool smtp_ini_check_PROVIDER(zend_string *name, zend_string *value);
+bool smtp_ini_check_GRANT(zend_string *name, zend_string *value);
 
 zend_result smtp_option_HOSTS(uint32_t arg, const char *key, zval *v, const char **out);
 zend_result smtp_option_PORT(uint32_t arg, const char *key, zval *v, int *out);
@@ -128,6 +151,8 @@ zend_result smtp_option_LINE(uint32_t arg, const char *key, zval *v, const char 
 zend_result smtp_option_ADDRESS(uint32_t arg, const char *key, zval *v, const char **out);
 zend_result smtp_option_FLAG(uint32_t arg, const char *key, zval *v, int *out);
 zend_result smtp_option_MULTILINE(uint32_t arg, const char *key, zval *v, const char **out);
+zend_result smtp_option_PROVIDER(uint32_t arg, const char *key, zval *v, const char **out);
+zend_result smtp_option_GRANT(uint32_t arg, const char *key, zval *v, const char **out);
 #define smtp_option_SECRET smtp_option_LINE
 #define smtp_option_CAFILE smtp_option_LINE
 

@@ -10,20 +10,21 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 logs="$top/.build/test-logs"; mkdir -p "$logs"
-passed=0; failed=0; failures=()
+passed=0; failed=0; skipped=0; failures=()
 
 count() {  # stage name, log file: adds the stage's "N passed, N failed" (last one) to the totals
-	local name=$1 log=$2 rc=$3 line p f
+	local name=$1 log=$2 rc=$3 line p f s
 	line=$(grep -aE '(^|: )[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "== $name: no result line (exit $rc), see $log"; failed=$((failed + 1)); failures+=("$name"); return
 	fi
 	p=$(printf '%s' "$line" | sed -E 's/.*(^|[^0-9])([0-9]+) passed.*/\2/')
 	f=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
-	passed=$((passed + p)); failed=$((failed + f))
+	s=$(printf '%s' "$line" | sed -nE 's/.* failed, ([0-9]+) skipped.*/\1/p')
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
 	{ [ "$f" -ne 0 ] || [ "$rc" -ne 0 ]; } && failures+=("$name")
-	echo "== $name: $p passed, $f failed"
+	echo "== $name: $p passed, $f failed${s:+, $s skipped (see its NOT RUN lines)}"
 }
 
 stage() {  # name, command...: runs it, showing its output, and counts its result
@@ -52,5 +53,5 @@ fi
 
 echo
 [ ${#failures[@]} -eq 0 ] || echo "failed stages: ${failures[*]} (logs in $logs)"
-echo "all: $passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then echo "all: $passed passed, $failed failed, $skipped skipped"; else echo "all: $passed passed, $failed failed"; fi
 [ "$failed" -eq 0 ]

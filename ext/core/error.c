@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-static const char *const stage_names[] = {"connect", "greeting", "tls",  "ehlo", "auth",
-                                          "mail",    "rcpt",     "data", "done", "dkim"};
+static const char *const stage_names[] = {"connect", "greeting", "tls",  "ehlo",  "auth", "mail",
+                                          "rcpt",    "data",     "done", "oauth", "dkim"};
 
 const char *smtp_stage_name(smtp_stage s)
 {
@@ -54,6 +54,13 @@ static const struct {
     {SMTP_CAUSE_SERVER_CLOSING, "server_closing", SMTP_ERR_REPLY},
     {SMTP_CAUSE_REPLY, "reply", SMTP_ERR_REPLY},
     {SMTP_CAUSE_TOKEN, "token", SMTP_ERR_LOCAL},
+    {SMTP_CAUSE_OAUTH_NOT_BUILT, "oauth_not_built", SMTP_ERR_LOCAL},
+    {SMTP_CAUSE_OAUTH_INVALID_GRANT, "oauth_invalid_grant", SMTP_ERR_REPLY},
+    {SMTP_CAUSE_OAUTH_INVALID_CLIENT, "oauth_invalid_client", SMTP_ERR_REPLY},
+    {SMTP_CAUSE_OAUTH_UNAUTHORIZED, "oauth_unauthorized_client", SMTP_ERR_REPLY},
+    {SMTP_CAUSE_OAUTH_CONSENT, "oauth_consent", SMTP_ERR_REPLY},
+    {SMTP_CAUSE_OAUTH_ENDPOINT, "oauth_endpoint", SMTP_ERR_PROTOCOL},
+    {SMTP_CAUSE_OAUTH_TOKEN_REFUSED, "oauth_token_refused", SMTP_ERR_REPLY},
     {SMTP_CAUSE_DKIM, "dkim", SMTP_ERR_LOCAL},
 };
 
@@ -129,4 +136,53 @@ int smtp_err_is_transient(const smtp_err *e)
 	default:
 		return 0;
 	}
+}
+
+const char *smtp_port_state_name(smtp_port_state s)
+{
+	switch (s) {
+	case SMTP_PORT_OPEN:
+		return "open";
+	case SMTP_PORT_REFUSED:
+		return "refused";
+	case SMTP_PORT_TIMEOUT:
+		return "timeout";
+	case SMTP_PORT_UNREACHABLE:
+		return "unreachable";
+	default:
+		return "unknown";
+	}
+}
+
+void smtp_port_report_init(smtp_port_report *r, int asked)
+{
+	static const int common[] = {465, 587, 2525};
+	size_t i;
+	int j;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+		r->port[r->n++] = common[i];
+	}
+	if (asked <= 0 || asked > 65535 || asked == 465 || asked == 587 || asked == 2525) {
+		return;
+	}
+	/* insert asked in order */
+	for (j = r->n; j > 0 && r->port[j - 1] > asked; j--) {
+		r->port[j] = r->port[j - 1];
+	}
+	r->port[j] = asked;
+	r->n++;
+}
+
+smtp_port_state smtp_port_report_get(const smtp_port_report *r, int port)
+{
+	int i;
+
+	for (i = 0; r && i < r->n; i++) {
+		if (r->port[i] == port) {
+			return r->state[i];
+		}
+	}
+	return SMTP_PORT_UNKNOWN;
 }

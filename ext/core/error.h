@@ -14,10 +14,11 @@ typedef enum {
 	SMTP_STAGE_RCPT,
 	SMTP_STAGE_DATA,
 	SMTP_STAGE_DONE,
-	SMTP_STAGE_DKIM /* signing before anything is sent: the keys (smtp.dkim_*) or the signature */
+	SMTP_STAGE_OAUTH, /* the access token from the OAuth token endpoint (oauth.c), before AUTH */
+	SMTP_STAGE_DKIM   /* signing before anything is sent: the keys (smtp.dkim_*) or the signature */
 } smtp_stage;
 
-const char *smtp_stage_name(smtp_stage s); /* "connect" ... "done", "dkim" */
+const char *smtp_stage_name(smtp_stage s); /* "connect" ... "done", "oauth", "dkim" */
 
 typedef enum {
 	SMTP_ERR_NONE = 0,
@@ -64,8 +65,16 @@ typedef enum {
 	SMTP_CAUSE_NOT_OPEN,       /* the session is not open */
 	SMTP_CAUSE_SERVER_CLOSING, /* a 421 reply */
 	SMTP_CAUSE_REPLY,          /* a 4xx or 5xx reply: code and enhanced say which */
-	SMTP_CAUSE_TOKEN,          /* an OAuth token could not be had */
-	SMTP_CAUSE_DKIM            /* a DKIM key cannot be used (smtp.dkim_*) or signing failed */
+	SMTP_CAUSE_TOKEN,          /* an OAuth token could not be had (another reason than below) */
+	/* OAuth 2.0 (oauth.c): the token endpoint's answer (RFC 6749 5.2) or why there is none */
+	SMTP_CAUSE_OAUTH_NOT_BUILT,      /* the extension was built without OAuth (--without-smtp-oauth) */
+	SMTP_CAUSE_OAUTH_INVALID_GRANT,  /* invalid_grant: the refresh token was revoked or has expired */
+	SMTP_CAUSE_OAUTH_INVALID_CLIENT, /* invalid_client: client id or secret wrong (AADSTS7000215 ...) */
+	SMTP_CAUSE_OAUTH_UNAUTHORIZED,   /* unauthorized_client / unsupported_grant_type */
+	SMTP_CAUSE_OAUTH_CONSENT,        /* consent or permission missing (AADSTS65001, invalid_scope) */
+	SMTP_CAUSE_OAUTH_ENDPOINT,       /* an HTTP error or an answer that is not a token response */
+	SMTP_CAUSE_OAUTH_TOKEN_REFUSED,  /* the SMTP server refused a freshly fetched access token */
+	SMTP_CAUSE_DKIM                  /* a DKIM key cannot be used (smtp.dkim_*) or signing failed */
 } smtp_cause;
 
 const char *smtp_cause_name(smtp_cause c); /* "resolve", "cert_name" ... for logs and tests */
@@ -87,5 +96,30 @@ smtp_err_class smtp_cause_class(smtp_cause c);
  * a refused or unreachable host, a DNS server that did not answer or failed. Not: 5xx, a name that does
  * not exist, certificates, policy, local errors. */
 int smtp_err_is_transient(const smtp_err *e);
+
+/* What a connect to one port found (net.c smtp_net_probe_ports): after a failed connect, smtp_check()
+ * and smtp_test_send() try 465, 587, 2525 and the asked port at once, so the hint can say which of
+ * them this machine can reach. */
+typedef enum {
+	SMTP_PORT_UNKNOWN = 0, /* not probed */
+	SMTP_PORT_OPEN,        /* the connection was accepted */
+	SMTP_PORT_REFUSED,     /* connection refused (nothing listens, or a firewall rejects) */
+	SMTP_PORT_TIMEOUT,     /* no answer before the probe's deadline (a firewall drops it) */
+	SMTP_PORT_UNREACHABLE  /* no route to the host or network */
+} smtp_port_state;
+
+#define SMTP_PORTS_MAX 4
+
+typedef struct {
+	int n;
+	int port[SMTP_PORTS_MAX]; /* ascending, no duplicates */
+	smtp_port_state state[SMTP_PORTS_MAX];
+} smtp_port_report;
+
+const char *smtp_port_state_name(smtp_port_state s); /* "open", "refused", "timeout", "unreachable" */
+/* 465, 587, 2525 and asked (when it is another one), ascending, every state UNKNOWN. */
+void smtp_port_report_init(smtp_port_report *r, int asked);
+/* The state of port in r, UNKNOWN when it is not there. */
+smtp_port_state smtp_port_report_get(const smtp_port_report *r, int port);
 
 #endif

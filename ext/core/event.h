@@ -27,7 +27,10 @@ typedef enum {
 	SMTP_EV_TIMING,      /* ms spent in a phase: num = SMTP_TIMING_* */
 	SMTP_EV_REUSE,       /* an open (pooled) session is used again: as SMTP_EV_HOST; the session's address,
 	                      * TLS, encryption, capabilities and AUTH events follow as if it had just opened */
-	SMTP_EV_DONE         /* success: reply = the final reply (the message accepted, or a check's last) */
+	SMTP_EV_DONE,        /* success: reply = the final reply (the message accepted, or a check's last) */
+	SMTP_EV_PORTS,       /* after a failed connect: ports = which of 465, 587, 2525 and the port answer */
+	SMTP_EV_PROBE        /* smtp_check()'s sender probe: num = SMTP_STAGE_MAIL or SMTP_STAGE_RCPT, text = the
+	                      * address, reply = the server's reply to it (NULL: not sent) */
 } smtp_event_kind;
 
 enum { SMTP_TIMING_CONNECT = 0, SMTP_TIMING_TLS, SMTP_TIMING_AUTH, SMTP_TIMING_SEND, SMTP_TIMING_TOTAL };
@@ -51,6 +54,9 @@ typedef struct {
 	const smtp_reply *reply;
 	const smtp_err *err;
 	const smtp_tls_info *tls;
+	const char *peer_text; /* SMTP_EV_ERROR without a reply: the other side's own words (the OAuth token
+	                        * endpoint's "invalid_grant: ..."), or NULL */
+	const smtp_port_report *ports;
 } smtp_event;
 
 typedef struct {

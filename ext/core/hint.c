@@ -35,7 +35,7 @@ static int is_google(const char *text)
 	       || contains_ci(text, "Application-specific password");
 }
 
-static const char XOAUTH2_WAY[] = "OAuth (smtp.auth=xoauth2, with an access token as smtp.password)";
+static const char XOAUTH2_WAY[] = "OAuth (smtp.auth=xoauth2 with smtp.oauth_provider=microsoft, see docs/providers.md)";
 
 /* Authentication refused or impossible. */
 static int hint_auth_reply(const smtp_err *e, const smtp_hint_facts *f, const char *text, char *h, size_t hl)
@@ -87,6 +87,27 @@ static int hint_auth_reply(const smtp_err *e, const smtp_hint_facts *f, const ch
 			         "or the organisation (an administrator turns on Authenticated SMTP in the Microsoft 365 admin "
 			         "center), or the account needs %s.",
 			         XOAUTH2_WAY);
+		}
+		return 1;
+	}
+	if ((code == 535 || code == 334) && f->auth_mech && strcmp(f->auth_mech, "XOAUTH2") == 0) {
+		if (is_google(text)) {
+			snprintf(h, hl,
+			         "Gmail refused the OAuth access token: smtp.username must be the address of the Google "
+			         "account that granted access, and the token's scope must include https://mail.google.com/ "
+			         "(reconnect the account if it was granted another scope).");
+		} else if (strcmp(enh, "5.7.3") == 0 || contains_ci(text, "Authentication unsuccessful")) {
+			snprintf(h, hl,
+			         "Microsoft 365 refused the OAuth access token (535 5.7.3): smtp.username must be the "
+			         "mailbox the token was issued for (with client_credentials, a mailbox the app may send as); "
+			         "SMTP AUTH must be on for that mailbox (Microsoft 365 admin center > the user > Mail > "
+			         "Manage email apps > Authenticated SMTP); the token needs the SMTP.Send permission "
+			         "(delegated) or SMTP.SendAsApp with the app registered in Exchange Online "
+			         "(New-ServicePrincipal and Add-MailboxPermission).");
+		} else {
+			snprintf(h, hl,
+			         "The server refused the OAuth access token: check that smtp.username is the account the "
+			         "token was issued for and that the token's scope allows sending mail (smtp.oauth_scope).");
 		}
 		return 1;
 	}
@@ -169,6 +190,244 @@ static int hint_certificate(const smtp_err *e, const smtp_hint_facts *f, char *h
 	return 1;
 }
 
+/* The token endpoint's refusals and failures (stage oauth); text is "error: description". */
+static int hint_oauth(const smtp_err *e, const char *text, char *h, size_t hl)
+{
+	int ms = contains_ci(text, "AADSTS");
+
+	switch (e->cause) {
+	case SMTP_CAUSE_OAUTH_NOT_BUILT:
+		snprintf(
+		    h, hl,
+		    "This build of the extension has no OAuth token refresh: rebuild it with libcurl (libcurl4-openssl-dev, "
+		    "without --without-smtp-oauth), or set smtp.oauth_provider empty and put an access token in "
+		    "smtp.password.");
+		return 1;
+	case SMTP_CAUSE_OAUTH_INVALID_GRANT:
+		if (contains_ci(text, "AADSTS700082") || contains_ci(text, "AADSTS70008")) {
+			snprintf(h, hl,
+			         "Microsoft says the refresh token expired because it was not used for too long (AADSTS700082): "
+			         "connect the account again to get a new smtp.oauth_refresh_token.");
+		} else if (contains_ci(text, "AADSTS50173") || contains_ci(text, "AADSTS50076")
+		           || contains_ci(text, "AADSTS50079") || contains_ci(text, "AADSTS50158")) {
+			snprintf(h, hl,
+			         "Microsoft revoked the grant or asks for a new interactive sign-in (password change, "
+			         "multi-factor or Conditional Access): connect the account again.");
+		} else if (ms) {
+			snprintf(h, hl,
+			         "Microsoft refused the refresh token (revoked, expired or issued to another app or tenant): "
+			         "connect the account again to get a new smtp.oauth_refresh_token.");
+		} else {
+			snprintf(h, hl,
+			         "The refresh token was revoked or has expired (invalid_grant): connect the account again to get "
+			         "a new smtp.oauth_refresh_token. With Google, an app whose OAuth consent screen is in Testing "
+			         "status gets refresh tokens that expire after 7 days: publish the app (Google Cloud console > "
+			         "OAuth consent screen > Publish app) so they keep working; a password change of the account "
+			         "or removing the app's access also revokes them.");
+		}
+		return 1;
+	case SMTP_CAUSE_OAUTH_INVALID_CLIENT:
+		if (contains_ci(text, "AADSTS7000215")) {
+			snprintf(h, hl,
+			         "Microsoft says the client secret is wrong (AADSTS7000215): smtp.oauth_client_secret must be the "
+			         "secret's Value (not its Secret ID) from the app registration > Certificates & secrets; create "
+			         "a new one if it expired.");
+		} else if (contains_ci(text, "AADSTS7000222")) {
+			snprintf(h, hl,
+			         "Microsoft says the client secret has expired (AADSTS7000222): create a new one under the app "
+			         "registration > Certificates & secrets and set smtp.oauth_client_secret.");
+		} else if (contains_ci(text, "AADSTS700016")) {
+			snprintf(h, hl,
+			         "Microsoft does not know this application in the directory (AADSTS700016): check "
+			         "smtp.oauth_client_id (the Application (client) ID) and smtp.oauth_tenant.");
+		} else {
+			snprintf(h, hl,
+			         "The token endpoint does not accept the client (invalid_client): check smtp.oauth_client_id "
+			         "and smtp.oauth_client_secret against the app registration (Google Cloud console > "
+			         "Credentials, or Microsoft Entra > App registrations).");
+		}
+		return 1;
+	case SMTP_CAUSE_OAUTH_UNAUTHORIZED:
+		snprintf(h, hl,
+		         "The app registration does not allow this grant (unauthorized_client): for smtp.oauth_grant="
+		         "client_credentials use a Microsoft app with the SMTP.SendAsApp application permission and admin "
+		         "consent; for refresh_token the app must be a web app of the same provider the token came from.");
+		return 1;
+	case SMTP_CAUSE_OAUTH_CONSENT:
+		snprintf(h, hl,
+		         "The permission was not granted (%s): give the app the permission for SMTP (SMTP.Send, or "
+		         "SMTP.SendAsApp for client_credentials) and have an administrator grant consent, then connect "
+		         "the account again; check smtp.oauth_scope.",
+		         contains_ci(text, "AADSTS65001") ? "AADSTS65001: consent required" : "consent or scope");
+		return 1;
+	case SMTP_CAUSE_OAUTH_ENDPOINT:
+		snprintf(h, hl,
+		         "The token endpoint did not give a token: check smtp.oauth_token_url (or the provider and "
+		         "smtp.oauth_tenant) and the endpoint's words in the message.");
+		return 1;
+	case SMTP_CAUSE_CONFIG:
+		snprintf(h, hl,
+		         "Set the OAuth settings: smtp.oauth_provider, smtp.oauth_client_id, smtp.oauth_client_secret and "
+		         "smtp.oauth_refresh_token (docs/providers.md).");
+		return 1;
+	case SMTP_CAUSE_TIMEOUT:
+		snprintf(h, hl,
+		         "The token endpoint did not answer within smtp.timeout: check that this machine reaches it over "
+		         "HTTPS (port 443; a proxy or firewall may block it).");
+		return 1;
+	case SMTP_CAUSE_RESOLVE:
+	case SMTP_CAUSE_REFUSED:
+	case SMTP_CAUSE_UNREACHABLE:
+	case SMTP_CAUSE_CLOSED:
+	case SMTP_CAUSE_IO:
+		snprintf(h, hl,
+		         "The token endpoint cannot be reached: check this machine's DNS and outgoing HTTPS (port 443), and "
+		         "smtp.oauth_token_url if it is set.");
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The account may not use this sender (MAIL FROM, or RCPT TO when the server delays its sender check
+ * to the recipient as Postfix does): Microsoft's send-as permission, Gmail's verified aliases, a server
+ * that maps logins to their addresses. */
+static int hint_send_as(const smtp_err *e, const char *text, char *h, size_t hl)
+{
+	if (e->code < 500) {
+		return 0;
+	}
+	if (strcmp(e->enhanced, "5.7.60") == 0 || contains_ci(text, "permissions to send as")
+	    || contains_ci(text, "SendAsDenied")) {
+		snprintf(h, hl,
+		         "Microsoft 365 does not let this account send as this sender: use the mailbox's own address as "
+		         "the sender (smtp.from), or have an administrator grant the account Send As on that mailbox "
+		         "(Exchange admin center > Recipients > Mailboxes > the mailbox > Delegation > Send as).");
+		return 1;
+	}
+	if (contains_ci(text, "send mail as")
+	    || (contains_ci(text, "alias") && (contains_ci(text, "verif") || contains_ci(text, "not ")))
+	    || (is_google(text) && contains_ci(text, "sender") && !contains_ci(text, "Sender address rejected"))) {
+		snprintf(h, hl,
+		         "Gmail sends only as the account's own address or an alias added and verified under Settings > "
+		         "Accounts > Send mail as (Google Workspace: an alias of the user or of the domain): verify the "
+		         "alias, or use the account's address as the sender (smtp.from).");
+		return 1;
+	}
+	if (contains_ci(text, "not owned by") || contains_ci(text, "Sender address rejected")
+	    || contains_ci(text, "not authorized to send") || contains_ci(text, "not allowed to send")) {
+		snprintf(h, hl,
+		         "The server lets this login send only as the addresses it owns: use the login's own address (or "
+		         "one of its aliases) as the sender (smtp.from), or ask the server's administrator to allow this "
+		         "sender for smtp.username.");
+		return 1;
+	}
+	return 0;
+}
+
+/* The setting that goes with a port: "smtp.port=465 and smtp.encryption=ssl". */
+static const char *port_advice(int port)
+{
+	switch (port) {
+	case 465:
+		return "smtp.port=465 and smtp.encryption=ssl (implicit TLS)";
+	case 587:
+		return "smtp.port=587 and smtp.encryption=tls (STARTTLS)";
+	default:
+		return "smtp.port=2525 and smtp.encryption=tls (STARTTLS)";
+	}
+}
+
+/* The common ports other than the asked one, "465, 587 and 2525" (conj "and" or "or"). */
+static void other_ports(int asked, const char *conj, char *out, size_t outlen)
+{
+	static const int common[] = {465, 587, 2525};
+	int list[3], n = 0, i;
+	size_t k, l;
+
+	for (k = 0; k < sizeof(common) / sizeof(common[0]); k++) {
+		if (common[k] != asked) {
+			list[n++] = common[k];
+		}
+	}
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		l = strlen(out);
+		snprintf(out + l, outlen - l, "%s%d",
+		         i == 0 ? "" : (i == n - 1 ? (strcmp(conj, "or") == 0 ? " or " : " and ") : ", "), list[i]);
+	}
+}
+
+/* A connect failed and the ports were probed (f->ports): say which of them this machine reaches. */
+static int hint_ports(const smtp_err *e, const smtp_hint_facts *f, char *h, size_t hl)
+{
+	static const int prefer[] = {587, 465, 2525};
+	const smtp_port_report *r = f->ports;
+	const char *why;
+	char also[80] = "", and_list[32], or_list[32];
+	int best = 0, others = 0, refused = 0, i;
+	size_t k;
+
+	if (!r || r->n == 0) {
+		return 0;
+	}
+	if (smtp_port_report_get(r, f->port) == SMTP_PORT_OPEN) {
+		snprintf(h, hl,
+		         "Port %d of %s accepts connections now (the failure did not last): try again; if it keeps "
+		         "failing, something on the way drops some of the connections.",
+		         f->port, f->host);
+		return 1;
+	}
+	for (k = 0; k < sizeof(prefer) / sizeof(prefer[0]); k++) {
+		if (prefer[k] == f->port || smtp_port_report_get(r, prefer[k]) != SMTP_PORT_OPEN) {
+			continue;
+		}
+		if (!best) {
+			best = prefer[k];
+		} else {
+			size_t l = strlen(also);
+			snprintf(also + l, sizeof(also) - l, " Port %d is open too.", prefer[k]);
+		}
+	}
+	for (i = 0; i < r->n; i++) {
+		if (r->port[i] != f->port) {
+			others++;
+			refused += r->state[i] == SMTP_PORT_REFUSED;
+		}
+	}
+	other_ports(f->port, "and", and_list, sizeof(and_list));
+	other_ports(f->port, "or", or_list, sizeof(or_list));
+	why = e->cause == SMTP_CAUSE_REFUSED       ? "refuses connections"
+	      : e->cause == SMTP_CAUSE_UNREACHABLE ? "is unreachable from here"
+	                                           : "is blocked here";
+	if (best) {
+		snprintf(h, hl, "Port %d %s, but %d is open on %s: set %s.%s", f->port, why, best, f->host, port_advice(best),
+		         also);
+	} else if (e->cause == SMTP_CAUSE_UNREACHABLE) {
+		snprintf(h, hl,
+		         "This machine has no route to %s (none of %s is reachable either): check smtp.host and this "
+		         "machine's network.",
+		         f->host, and_list);
+	} else if (others > 0 && refused == others && e->cause != SMTP_CAUSE_REFUSED) {
+		snprintf(h, hl,
+		         "%s does not answer on port %d, and refuses connections on %s: the port is wrong, or a "
+		         "firewall drops it - check smtp.host and smtp.port.",
+		         f->host, f->port, and_list);
+	} else if (others > 0 && refused == others) {
+		snprintf(h, hl,
+		         "%s refuses connections on port %d and on %s too: it is not a mail submission server (check "
+		         "smtp.host), or its mail service is down.",
+		         f->host, f->port, and_list);
+	} else {
+		snprintf(h, hl,
+		         "%s does not answer on port %d, nor on %s: a firewall drops the connections (often "
+		         "the hosting provider's, for outgoing mail) or the host is down - ask the hosting provider to "
+		         "open port 587 or 465, or check smtp.host.",
+		         f->host, f->port, or_list);
+	}
+	return 1;
+}
+
 void smtp_hint(const smtp_err *e, const char *text, const smtp_hint_facts *f, char *h, size_t hl)
 {
 	int code = e->code;
@@ -189,6 +448,11 @@ void smtp_hint(const smtp_err *e, const char *text, const smtp_hint_facts *f, ch
 		return;
 	}
 	switch (e->stage) {
+	case SMTP_STAGE_OAUTH:
+		if (!hint_oauth(e, text, h, hl)) {
+			hint_certificate(e, f, h, hl);
+		}
+		return;
 	case SMTP_STAGE_CONNECT:
 		if (e->cause == SMTP_CAUSE_DNS_TIMEOUT || e->cause == SMTP_CAUSE_DNS_FAILURE) {
 			snprintf(h, hl,
@@ -201,6 +465,10 @@ void smtp_hint(const smtp_err *e, const char *text, const smtp_hint_facts *f, ch
 			         "The name %s cannot be resolved: check the spelling of smtp.host and that this "
 			         "machine's DNS works.",
 			         f->host);
+		} else if ((e->cause == SMTP_CAUSE_REFUSED || e->cause == SMTP_CAUSE_TIMEOUT
+		            || e->cause == SMTP_CAUSE_UNREACHABLE)
+		           && hint_ports(e, f, h, hl)) {
+			return;
 		} else if (e->cause == SMTP_CAUSE_REFUSED) {
 			snprintf(h, hl,
 			         "Nothing accepts connections at %s port %d: check smtp.host and smtp.port (submission "
@@ -217,7 +485,13 @@ void smtp_hint(const smtp_err *e, const char *text, const smtp_hint_facts *f, ch
 		}
 		return;
 	case SMTP_STAGE_GREETING:
-		if (code == 0 && e->cause == SMTP_CAUSE_SILENT && !implicit) {
+		if (code == 0 && e->cause == SMTP_CAUSE_SILENT && f->mode == SMTP_ENC_AUTO && smtp_auto_detects_tls(f->port)) {
+			snprintf(h, hl,
+			         "The server on port %d sent no greeting, and a TLS handshake on a second connection got no "
+			         "answer either (smtp.encryption=auto tries both): it is overloaded or not an SMTP server - "
+			         "check smtp.host and smtp.port.",
+			         f->port);
+		} else if (code == 0 && e->cause == SMTP_CAUSE_SILENT && !implicit) {
 			if (f->port == 465) {
 				snprintf(h, hl,
 				         "Port 465 expects TLS from the first byte (implicit TLS), so the server waited "
@@ -321,6 +595,9 @@ void smtp_hint(const smtp_err *e, const char *text, const smtp_hint_facts *f, ch
 			         "smaller attachments).");
 			return;
 		}
+		if (hint_send_as(e, text, h, hl)) {
+			return;
+		}
 		if (code >= 500) {
 			snprintf(h, hl,
 			         "The server refused the sender address: set smtp.from (or mail()'s -f sender) to an "
@@ -333,6 +610,9 @@ void smtp_hint(const smtp_err *e, const char *text, const smtp_hint_facts *f, ch
 		}
 		return;
 	case SMTP_STAGE_RCPT:
+		if (!contains_ci(text, "relay") && hint_send_as(e, text, h, hl)) {
+			return;
+		}
 		if (code >= 500 && (contains_ci(text, "relay") || (code == 554 && strcmp(enh, "5.7.1") == 0))) {
 			if (!f->auth_mech || !f->auth_mech[0]) {
 				snprintf(h, hl,

@@ -11,11 +11,12 @@
 typedef struct {
 	const char *host;
 	int port;
-	smtp_encryption mode;  /* the mode tried for this host (auto resolved to ssl on 465) */
-	int credentials;       /* a user name is set: AUTH is required */
-	int tls_active;        /* TLS was up when it failed */
-	int starttls_offered;  /* the last EHLO offered STARTTLS */
-	const char *auth_mech; /* the mechanism tried, "" when none */
+	smtp_encryption mode;          /* the mode tried for this host (auto resolved to ssl on 465) */
+	int credentials;               /* a user name is set: AUTH is required */
+	int tls_active;                /* TLS was up when it failed */
+	int starttls_offered;          /* the last EHLO offered STARTTLS */
+	const char *auth_mech;         /* the mechanism tried, "" when none */
+	const smtp_port_report *ports; /* after a failed connect of a check: which ports answer; or NULL */
 } smtp_hint_facts;
 
 /* Writes the hint for e into out ("" when there is none for this failure). server_text is the

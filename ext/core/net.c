@@ -596,6 +596,9 @@ smtp_io_status smtp_conn_open(smtp_conn **out, const char *host, int port, int64
 	smtp_conn *c;
 
 	*out = NULL;
+	if (e) {
+		e->address[0] = '\0';
+	}
 	if (!host || !*host) {
 		smtp_io_seterr(e, SMTP_CAUSE_CONFIG, "no host name given");
 		return SMTP_IO_RESOLVE;
@@ -655,6 +658,9 @@ smtp_io_status smtp_conn_open(smtp_conn **out, const char *host, int port, int64
 			any_unreach = 1;
 		}
 		if (tried == 0) {
+			if (e) {
+				smtp_copy_str(e->address, sizeof(e->address), addr);
+			}
 			smtp_copy_str(first_msg, sizeof(first_msg), msg);
 			first_cause = cause;
 		} else if (strcmp(first_msg, msg) != 0) {
@@ -690,6 +696,109 @@ smtp_io_status smtp_conn_open(smtp_conn **out, const char *host, int port, int64
 	                             : first_cause,
 	               "%s", (tried == 1 || all_same) ? first_msg : list);
 	return SMTP_IO_ERROR;
+}
+
+/* ---- which ports answer ---------------------------------------------------------------------- */
+
+/* The state a finished connect attempt tells: errno 0 is a connection. */
+static smtp_port_state probe_state(int eno)
+{
+	switch (connect_cause(eno, SMTP_IO_ERROR)) {
+	case SMTP_CAUSE_REFUSED:
+		return SMTP_PORT_REFUSED;
+	case SMTP_CAUSE_UNREACHABLE:
+		return SMTP_PORT_UNREACHABLE;
+	case SMTP_CAUSE_TIMEOUT:
+		return SMTP_PORT_TIMEOUT;
+	default:
+		return eno == 0 ? SMTP_PORT_OPEN : SMTP_PORT_UNREACHABLE;
+	}
+}
+
+void smtp_net_probe_ports(const char *address, smtp_port_report *r, int64_t deadline)
+{
+	struct addrinfo hints, *ai = NULL;
+	struct pollfd pf[SMTP_PORTS_MAX];
+	int idx[SMTP_PORTS_MAX];
+	int i, np = 0;
+
+	for (i = 0; i < r->n; i++) {
+		r->state[i] = SMTP_PORT_UNKNOWN;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	hints.ai_flags = AI_NUMERICHOST; /* never a lookup: the address the connect tried */
+	if (!address || !*address || getaddrinfo(address, NULL, &hints, &ai) != 0 || !ai) {
+		return;
+	}
+	for (i = 0; i < r->n && i < SMTP_PORTS_MAX; i++) {
+		addr_list one;
+		int fd, flags;
+
+		one.n = 0;
+		add_addr(&one, ai->ai_addr, ai->ai_addrlen, r->port[i]);
+		if (one.n != 1) {
+			continue;
+		}
+		fd = socket(ai->ai_family, SOCK_STREAM, IPPROTO_TCP);
+		if (fd < 0) {
+			continue;
+		}
+		flags = fcntl(fd, F_GETFL, 0);
+		if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+			close(fd);
+			continue;
+		}
+		if (connect(fd, (const struct sockaddr *)&one.ss[0], one.len[0]) == 0) {
+			r->state[i] = SMTP_PORT_OPEN;
+			close(fd);
+			continue;
+		}
+		if (errno != EINPROGRESS && errno != EINTR) {
+			r->state[i] = probe_state(errno);
+			close(fd);
+			continue;
+		}
+		pf[np].fd = fd;
+		pf[np].events = POLLOUT;
+		pf[np].revents = 0;
+		idx[np++] = i;
+	}
+	freeaddrinfo(ai);
+	while (np > 0) {
+		int64_t left = deadline - smtp_now_ms();
+		int rc, k;
+
+		if (left <= 0) {
+			break;
+		}
+		rc = poll(pf, (nfds_t)np, poll_ms(left));
+		if (rc < 0 && errno != EINTR) {
+			break;
+		}
+		for (k = 0; rc > 0 && k < np; k++) {
+			int so_err = 0;
+			socklen_t sl = sizeof(so_err);
+			if (!pf[k].revents) {
+				continue;
+			}
+			if (getsockopt(pf[k].fd, SOL_SOCKET, SO_ERROR, &so_err, &sl) != 0) {
+				so_err = errno;
+			}
+			r->state[idx[k]] = probe_state(so_err);
+			close(pf[k].fd);
+			pf[k] = pf[np - 1];
+			idx[k] = idx[np - 1];
+			np--;
+			k--;
+		}
+	}
+	for (i = 0; i < np; i++) {
+		r->state[idx[i]] = SMTP_PORT_TIMEOUT; /* still waiting at the deadline: dropped on the way */
+		close(pf[i].fd);
+	}
 }
 
 /* ---- I/O ----------------------------------------------------------------------------------- */

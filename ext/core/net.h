@@ -28,6 +28,7 @@ typedef enum {
 typedef struct {
 	smtp_cause cause;
 	char text[512];
+	char address[64]; /* smtp_conn_open: the numeric address it tried first ("" when none) */
 } smtp_io_err;
 
 /* The transport under a connection: plain send()/recv() at first, TLS after tls.c's handshake.
@@ -46,6 +47,12 @@ typedef struct {
  * address that is not the last gets a fair share of the time left (smtp_share_deadline). Sets
  * TCP_NODELAY, O_NONBLOCK, FD_CLOEXEC; never raises SIGPIPE. */
 smtp_io_status smtp_conn_open(smtp_conn **out, const char *host, int port, int64_t deadline, smtp_io_err *e);
+
+/* Connects to every port of r (smtp_port_report_init) on the numeric address at once, each a
+ * non-blocking connect, until each has answered or the deadline passes, and fills r->state: open,
+ * refused, unreachable, or timeout for those still waiting at the deadline. Each connection is closed
+ * as soon as it is made: not a byte is sent. */
+void smtp_net_probe_ports(const char *address, smtp_port_report *r, int64_t deadline);
 
 /* Writes all of p[0..n) (a few large writes), waiting as needed up to the deadline. */
 smtp_io_status smtp_conn_write(smtp_conn *c, const void *p, size_t n, int64_t deadline, smtp_io_err *e);

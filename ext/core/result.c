@@ -32,6 +32,8 @@ void smtp_result_free(smtp_result *r)
 		free(r->rcpts[i].message);
 	}
 	free(r->rcpts);
+	free(r->probe.from);
+	free(r->probe.rcpt);
 	smtp_buf_free(&r->transcript);
 	smtp_result_init(r);
 }
@@ -66,6 +68,7 @@ static void set_hint(smtp_result *r)
 	f.tls_active = r->tls_active;
 	f.starttls_offered = r->starttls_offered;
 	f.auth_mech = r->auth_mech;
+	f.ports = r->ports.n ? &r->ports : NULL;
 	smtp_hint(&r->err, r->message, &f, hint, sizeof(hint));
 	if (hint[0]) {
 		r->hint = smtp_strdup(hint);
@@ -132,6 +135,7 @@ static void reset_attempt(smtp_result *r)
 	r->tls_protocol[0] = r->tls_cipher[0] = '\0';
 	r->auth_mech[0] = '\0';
 	r->starttls_offered = 0;
+	memset(&r->ports, 0, sizeof(r->ports));
 	smtp_err_clear(&r->err);
 	smtp_strlist_free(&r->capabilities);
 	smtp_strlist_init(&r->capabilities);
@@ -234,7 +238,7 @@ static void on_event(void *ctx, const smtp_event *ev)
 		break;
 	}
 	case SMTP_EV_ERROR: {
-		char *text = ev->reply ? reply_oneline(ev->reply) : NULL;
+		char *text = ev->reply ? reply_oneline(ev->reply) : ev->peer_text ? smtp_strdup(ev->peer_text) : NULL;
 		smtp_result_fail(r, ev->err, text, "%s", ev->text ? ev->text : "SMTP failure");
 		free(text);
 		break;
@@ -268,6 +272,18 @@ static void on_event(void *ctx, const smtp_event *ev)
 		default:
 			r->t_send += ev->ms;
 			break;
+		}
+		break;
+	case SMTP_EV_PORTS:
+		if (ev->ports) {
+			r->ports = *ev->ports;
+		}
+		break;
+	case SMTP_EV_PROBE:
+		if (ev->num == SMTP_STAGE_MAIL) {
+			r->probe.mail_code = ev->reply ? ev->reply->code : 0;
+		} else {
+			r->probe.rcpt_code = ev->reply ? ev->reply->code : 0;
 		}
 		break;
 	case SMTP_EV_DONE: {

@@ -51,6 +51,15 @@ typedef struct {
 
 	smtp_err err; /* the typed error (stage, class, cause, code, enhanced) when !ok */
 
+	smtp_port_report ports; /* after a failed connect of a check (SMTP_EV_PORTS): n = 0 when not probed */
+	struct {
+		int asked;     /* smtp_check() with probe_from / probe_rcpt: the result has a probe */
+		char *from;    /* the sender probed (set by the caller) */
+		char *rcpt;    /* the recipient probed (set by the caller) */
+		int mail_code; /* the reply to MAIL FROM, 0 when it was not sent */
+		int rcpt_code; /* the reply to RCPT TO, 0 when it was not sent */
+	} probe;
+
 	/* what the hint needs to know of the attempt (from the events) */
 	smtp_encryption mode; /* the encryption mode tried for this host */
 	int credentials;      /* a user name was set */

@@ -69,10 +69,12 @@ smtp_session *smtp_route_open_resumable(const smtp_config *cfg, smtp_tls_cache *
 			         hosts[i].host);
 			smtp_observe_text(obs, SMTP_EV_NOTE, NULL, note);
 		}
+		memset(&p, 0, sizeof(p));
 		p.tls = tls;
 		p.helo = helo;
 		p.greet_deadline = smtp_share_deadline(deadline, n - i);
 		p.tls_resume = tls_resume;
+		p.probe_ports = cfg->probe_ports && i == n - 1; /* the last host's failure is the one reported */
 		s = smtp_session_open(cfg, &hosts[i], &p, deadline, &wrap, &e);
 		if (s) {
 			return s;

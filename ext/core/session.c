@@ -13,10 +13,13 @@
 #include "auth.h"
 #include "sasl.h"
 
+#define SMTP_TOKEN_LIMIT 16384 /* an access token handed to XOAUTH2 */
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <unistd.h>
 #include <sys/types.h>
 
@@ -337,37 +340,29 @@ static smtp_tls_ctx *tls_context(smtp_session *s, const smtp_config *cfg, smtp_t
 	return smtp_tls_cache_get(cache, cfg->verify_peer, cfg->cafile, &s->chat.err);
 }
 
-static int do_handshake(smtp_session *s, const smtp_config *cfg, smtp_tls_ctx *ctx, int resume, const char *what)
+/* The handshake on the session's connection; st and chat.err tell a failure (nothing recorded). */
+static smtp_io_status handshake(smtp_session *s, smtp_tls_ctx *ctx, int resume)
 {
 	double t0 = smtp_now_precise_ms();
 	smtp_io_status st;
-	smtp_tls_info info;
-	smtp_event ev;
-	char *subject;
+	char peer[300];
 
 	s->chat.t_wait = smtp_now_ms();
-	{
-		char peer[300];
-		snprintf(peer, sizeof(peer), "%s:%d", s->host, s->port);
-		st = ctx ? smtp_tls_start_resumable(s->chat.conn, ctx, s->host, resume ? peer : NULL, s->chat.deadline,
-		                                    &s->chat.err)
-		         : SMTP_IO_CERT;
-	}
+	snprintf(peer, sizeof(peer), "%s:%d", s->host, s->port);
+	st =
+	    ctx ? smtp_tls_start_resumable(s->chat.conn, ctx, s->host, resume ? peer : NULL, s->chat.deadline, &s->chat.err)
+	        : SMTP_IO_CERT;
 	emit_timing(s, SMTP_TIMING_TLS, smtp_now_precise_ms() - t0);
-	if (st != SMTP_IO_OK) {
-		s->chat.status = st;
-		if (s->enc == SMTP_ENC_SSL && st == SMTP_IO_PROTOCOL) {
-			/* Implicit TLS: the server spoke first, in plain text (its 220 greeting arrived before
-			 * our ClientHello). That is a plaintext or STARTTLS port, not response injection. */
-			snprintf(
-			    s->chat.err.text, sizeof(s->chat.err.text),
-			    "the server sent plain text before the TLS handshake, so it does not use implicit TLS on this port");
-			s->chat.err.cause = SMTP_CAUSE_PLAIN_ON_TLS_PORT;
-		}
-		smtp_session_fail_io(s, SMTP_STAGE_TLS, what);
-		return -1;
-	}
-	subject = smtp_tls_peer_subject(s->chat.conn);
+	return st;
+}
+
+/* Tells the observer about the TLS session just established. */
+static void tls_established(smtp_session *s, const smtp_config *cfg)
+{
+	smtp_tls_info info;
+	smtp_event ev;
+	char *subject = smtp_tls_peer_subject(s->chat.conn);
+
 	info.protocol = smtp_tls_protocol(s->chat.conn);
 	info.cipher = smtp_tls_cipher(s->chat.conn);
 	info.peer_subject = subject;
@@ -383,6 +378,26 @@ static int do_handshake(smtp_session *s, const smtp_config *cfg, smtp_tls_ctx *c
 	                             : (cfg->verify_peer ? "not verified" : "not checked (smtp.verify_peer=0)"),
 	               smtp_tls_resumed(s->chat.conn) ? ", session resumed" : "");
 	free(subject);
+}
+
+static int do_handshake(smtp_session *s, const smtp_config *cfg, smtp_tls_ctx *ctx, int resume, const char *what)
+{
+	smtp_io_status st = handshake(s, ctx, resume);
+
+	if (st != SMTP_IO_OK) {
+		s->chat.status = st;
+		if (s->enc == SMTP_ENC_SSL && st == SMTP_IO_PROTOCOL) {
+			/* Implicit TLS: the server spoke first, in plain text (its 220 greeting arrived before
+			 * our ClientHello). That is a plaintext or STARTTLS port, not response injection. */
+			snprintf(
+			    s->chat.err.text, sizeof(s->chat.err.text),
+			    "the server sent plain text before the TLS handshake, so it does not use implicit TLS on this port");
+			s->chat.err.cause = SMTP_CAUSE_PLAIN_ON_TLS_PORT;
+		}
+		smtp_session_fail_io(s, SMTP_STAGE_TLS, what);
+		return -1;
+	}
+	tls_established(s, cfg);
 	return 0;
 }
 
@@ -441,6 +456,65 @@ static int has_user(const smtp_config *cfg)
 	return cfg->username && cfg->username[0] && cfg->auth != SMTP_AUTH_NONE;
 }
 
+/* An access token from cfg's token source (oauth.c); a failure is told at stage oauth with the
+ * endpoint's words. */
+static int fetch_token(smtp_session *s, const smtp_config *cfg, int force, smtp_buf *tok)
+{
+	smtp_token_failure f;
+	char note[600];
+	smtp_event ev;
+	smtp_err e;
+	int rc = cfg->token_source->token(cfg->token_source->ctx, force, s->chat.deadline, tok, &f, note, sizeof(note));
+
+	if (note[0]) {
+		smtp_chat_note(&s->chat, "%s", note);
+	}
+	if (rc == 0) {
+		return 0;
+	}
+	smtp_err_clear(&e);
+	smtp_err_set(&e, SMTP_STAGE_OAUTH, smtp_cause_class(f.cause), f.cause, 0, NULL);
+	s->err = e;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = SMTP_EV_ERROR;
+	ev.err = &e;
+	ev.text = f.sentence;
+	ev.len = strlen(f.sentence);
+	ev.peer_text = f.words[0] ? f.words : NULL;
+	smtp_chat_emit(&s->chat, &ev);
+	return -1;
+}
+
+/* XOAUTH2 with a fetched token: the cached (or a new) one; refused with 535 (after the 334 error
+ * challenge, which smtp_auth_run answers with an empty line), a new token from the endpoint and one
+ * more AUTH on the same connection. cause TOKEN: the failure is already told (stage oauth). */
+static smtp_auth_outcome xoauth2_with_source(smtp_session *s, const smtp_config *cfg, smtp_cause *cause, char *why,
+                                             size_t whylen)
+{
+	smtp_buf tok;
+	smtp_auth_outcome out;
+	int attempt;
+
+	smtp_buf_init(&tok, SMTP_TOKEN_LIMIT);
+	for (attempt = 0;; attempt++) {
+		if (fetch_token(s, cfg, attempt > 0, &tok) != 0) {
+			smtp_buf_wipe(&tok);
+			*cause = SMTP_CAUSE_TOKEN;
+			return SMTP_AUTH_LOCAL_FAILED;
+		}
+		out = smtp_auth_run(&s->chat, SMTP_AUTH_XOAUTH2, cfg->username, tok.data ? tok.data : "", cause, why, whylen);
+		smtp_buf_wipe(&tok);
+		if (attempt > 0 || out != SMTP_AUTH_REFUSED || s->chat.reply.code != 535) {
+			return out;
+		}
+		smtp_chat_reply_line(&s->chat, s->srv, sizeof(s->srv));
+		smtp_chat_note(&s->chat,
+		               "the server refused the access token (%.200s): asking the token endpoint for a new "
+		               "one and trying AUTH once more",
+		               s->srv);
+	}
+}
+
 static int do_auth(smtp_session *s, const smtp_config *cfg)
 {
 	double t0 = smtp_now_precise_ms();
@@ -482,7 +556,14 @@ static int do_auth(smtp_session *s, const smtp_config *cfg)
 	smtp_chat_emit_text(&s->chat, SMTP_EV_AUTH, smtp_auth_wire_name(mech));
 	smtp_copy_str(s->auth_mech, sizeof(s->auth_mech), smtp_auth_wire_name(mech));
 	snprintf(what, sizeof(what), "AUTH %s", smtp_auth_wire_name(mech));
-	out = smtp_auth_run(&s->chat, mech, cfg->username, cfg->password, &cause, why, sizeof(why));
+	if (mech == SMTP_AUTH_XOAUTH2 && cfg->token_source) {
+		out = xoauth2_with_source(s, cfg, &cause, why, sizeof(why));
+		if (out == SMTP_AUTH_LOCAL_FAILED && cause == SMTP_CAUSE_TOKEN) {
+			return -1; /* told at stage oauth */
+		}
+	} else {
+		out = smtp_auth_run(&s->chat, mech, cfg->username, cfg->password, &cause, why, sizeof(why));
+	}
 	emit_timing(s, SMTP_TIMING_AUTH, smtp_now_precise_ms() - t0);
 	switch (out) {
 	case SMTP_AUTH_ACCEPTED:
@@ -532,12 +613,111 @@ static const char *enc_used_name(const smtp_session *s)
 	return "none";
 }
 
+/* After a failed connect (p->probe_ports): which of 465, 587, 2525 and the port accept a connection
+ * on the address the connect tried, all at once, within the time the connect left (SMTP_EV_PORTS). */
+static void probe_ports(smtp_session *s, int64_t deadline)
+{
+	smtp_port_report r;
+	smtp_event ev;
+	smtp_buf b;
+	int64_t until = smtp_now_ms() + SMTP_PORTS_PROBE_MS;
+	int i;
+
+	if (!s->chat.err.address[0] || deadline - smtp_now_ms() <= 0) {
+		return;
+	}
+	smtp_port_report_init(&r, s->port);
+	smtp_net_probe_ports(s->chat.err.address, &r, until < deadline ? until : deadline);
+	smtp_buf_init(&b, 0);
+	for (i = 0; i < r.n; i++) {
+		smtp_buf_printf(&b, "%s%d %s", i ? ", " : "", r.port[i], smtp_port_state_name(r.state[i]));
+	}
+	smtp_chat_note(&s->chat, "ports of %s: %s", s->chat.err.address, b.data ? b.data : "");
+	smtp_buf_free(&b);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = SMTP_EV_PORTS;
+	ev.ports = &r;
+	smtp_chat_emit(&s->chat, &ev);
+}
+
+/* How long smtp.encryption=auto waits for the first byte of a greeting on a port that may be
+ * implicit TLS: SMTP_AUTO_GREETING_WAIT_MS, at most a fifth of the timeout. */
+static int64_t greeting_wait_ms(const smtp_config *cfg)
+{
+	int64_t fifth = (cfg->timeout_ms > 0 ? cfg->timeout_ms : 15000) / 5;
+
+	return fifth < SMTP_AUTO_GREETING_WAIT_MS ? fifth : SMTP_AUTO_GREETING_WAIT_MS;
+}
+
+/* smtp.encryption=auto, nothing said on the connection within the wait: a second connection tries
+ * implicit TLS. 1: TLS is up on it (the session uses it from now on, as ssl); 0: it is not TLS, the
+ * session goes on waiting for a greeting on the first connection, which was kept open (a server
+ * that greets late); -1: the server speaks TLS but the handshake failed (certificate ...), recorded. */
+static int try_implicit_tls(smtp_session *s, const smtp_config *cfg, const smtp_open_params *p, int64_t waited)
+{
+	smtp_conn *plain = s->chat.conn, *conn = NULL;
+	smtp_tls_ctx *ctx;
+	smtp_io_status st;
+	smtp_io_err e;
+	double t0;
+	char secs[32], what[320];
+
+	smtp_fmt_secs(waited, secs, sizeof(secs));
+	smtp_chat_note(&s->chat,
+	               "no greeting within %s s on port %d: trying implicit TLS on a second connection "
+	               "(smtp.encryption=auto)",
+	               secs, s->port);
+	memset(&e, 0, sizeof(e));
+	ctx = tls_context(s, cfg, p->tls);
+	if (!ctx) {
+		s->chat.status = SMTP_IO_CERT;
+		snprintf(what, sizeof(what), "TLS connection to %s:%d", s->host, s->port);
+		smtp_session_fail_io(s, SMTP_STAGE_TLS, what);
+		return -1;
+	}
+	t0 = smtp_now_precise_ms();
+	st = smtp_conn_open(&conn, s->host, s->port, s->chat.deadline, &e);
+	emit_timing(s, SMTP_TIMING_CONNECT, smtp_now_precise_ms() - t0);
+	if (st != SMTP_IO_OK) {
+		smtp_chat_note(&s->chat, "the second connection failed (%s): waiting for a greeting on the first", e.text);
+		return 0;
+	}
+	s->chat.conn = conn;
+	st = handshake(s, ctx, p->tls_resume);
+	if (st == SMTP_IO_OK) {
+		smtp_conn_close(plain);
+		s->enc = SMTP_ENC_SSL;
+		tls_established(s, cfg);
+		smtp_chat_note(&s->chat,
+		               "implicit TLS detected on port %d (smtp.encryption=auto): set smtp.encryption=ssl to skip "
+		               "the wait",
+		               s->port);
+		return 1;
+	}
+	if (st == SMTP_IO_CERT) {
+		/* it is TLS; the certificate is the problem */
+		smtp_conn_close(plain);
+		s->enc = SMTP_ENC_SSL;
+		s->chat.status = st;
+		snprintf(what, sizeof(what), "TLS connection to %s:%d", s->host, s->port);
+		smtp_session_fail_io(s, SMTP_STAGE_TLS, what);
+		return -1;
+	}
+	smtp_chat_note(&s->chat, "no TLS on the second connection (%s): waiting for a greeting on the first",
+	               s->chat.err.text);
+	smtp_conn_close(conn);
+	s->chat.conn = plain;
+	memset(&s->chat.err, 0, sizeof(s->chat.err));
+	return 0;
+}
+
 /* connect, [implicit TLS], greeting */
-static int open_host(smtp_session *s, const smtp_config *cfg, const smtp_open_params *p)
+static int open_host(smtp_session *s, const smtp_config *cfg, const smtp_open_params *p, int64_t deadline)
 {
 	smtp_io_status st;
 	smtp_conn *conn = NULL;
 	smtp_tls_ctx *ctx = NULL;
+	int64_t connect_by = p->greet_deadline, t_first;
 	double t0;
 	char what[320];
 
@@ -551,14 +731,30 @@ static int open_host(smtp_session *s, const smtp_config *cfg, const smtp_open_pa
 			return -1;
 		}
 	}
+	if (p->probe_ports) {
+		/* leave the probe of the ports its time, should the connect run out of it */
+		int64_t reserve = (cfg->timeout_ms > 0 ? cfg->timeout_ms : 15000) / 5;
+		if (reserve > SMTP_PORTS_PROBE_MS) {
+			reserve = SMTP_PORTS_PROBE_MS;
+		}
+		if (deadline - reserve < connect_by) {
+			connect_by = deadline - reserve;
+		}
+	}
 	t0 = smtp_now_precise_ms();
 	s->chat.t_wait = smtp_now_ms();
 	memset(&s->chat.err, 0, sizeof(s->chat.err));
-	st = smtp_conn_open(&conn, s->host, s->port, s->chat.deadline, &s->chat.err);
+	st = smtp_conn_open(&conn, s->host, s->port, connect_by, &s->chat.err);
 	emit_timing(s, SMTP_TIMING_CONNECT, smtp_now_precise_ms() - t0);
 	snprintf(what, sizeof(what), strchr(s->host, ':') ? "connect to [%s]:%d" : "connect to %s:%d", s->host, s->port);
 	if (st != SMTP_IO_OK) {
+		smtp_cause c = s->chat.err.cause;
 		s->chat.status = st;
+		if (p->probe_ports && (c == SMTP_CAUSE_REFUSED || c == SMTP_CAUSE_TIMEOUT || c == SMTP_CAUSE_UNREACHABLE)) {
+			int64_t t_fail = smtp_now_ms();
+			probe_ports(s, deadline);
+			s->chat.t_wait += smtp_now_ms() - t_fail; /* the sentence tells the connect's own wait */
+		}
 		smtp_session_fail_io(s, SMTP_STAGE_CONNECT, what);
 		return -1;
 	}
@@ -576,7 +772,23 @@ static int open_host(smtp_session *s, const smtp_config *cfg, const smtp_open_pa
 	}
 
 	snprintf(what, sizeof(what), "greeting from %s:%d", s->host, s->port);
-	s->chat.t_wait = smtp_now_ms();
+	t_first = s->chat.t_wait = smtp_now_ms();
+	if (s->enc == SMTP_ENC_AUTO && smtp_auto_detects_tls(s->port)) {
+		/* Does this port speak first? An implicit-TLS port waits for our ClientHello, silent. */
+		int64_t until = t_first + greeting_wait_ms(cfg);
+		smtp_io_err e;
+		if (until > p->greet_deadline) {
+			until = p->greet_deadline;
+		}
+		if (smtp_conn_wait(conn, POLLIN, until, &e) == SMTP_IO_TIMEOUT && smtp_now_ms() < p->greet_deadline) {
+			int rc = try_implicit_tls(s, cfg, p, smtp_now_ms() - t_first);
+			if (rc < 0) {
+				return -1;
+			}
+			s->chat.rt_pending = 1;
+			s->chat.t_wait = t_first; /* a silence is told with its whole length */
+		}
+	}
 	if (smtp_session_read(s, SMTP_STAGE_GREETING, what) != 0) {
 		return -1; /* silence here on a non-TLS connection: the hint suggests implicit TLS */
 	}
@@ -643,7 +855,7 @@ smtp_session *smtp_session_open(const smtp_config *cfg, const smtp_host_entry *h
 
 	emit_attempt(s, SMTP_EV_HOST);
 
-	if (open_host(s, cfg, p) == 0) {
+	if (open_host(s, cfg, p, deadline) == 0) {
 		s->chat.deadline = deadline;
 		if (!s->helo[0]) {
 			/* No fully qualified name for this machine: RFC 5321 4.1.4 wants an address literal then

@@ -29,7 +29,22 @@ typedef struct {
 	const char *helo;       /* the EHLO name; "" or NULL: our address literal */
 	int64_t greet_deadline; /* connect, TLS and greeting by then (failover's share) */
 	int tls_resume;         /* offer the TLS session of an earlier connection to this host */
+	int probe_ports;        /* a check: when the connect fails (refused, timeout, unreachable), find which of
+	                         * 465, 587, 2525 and the port accept connections (SMTP_EV_PORTS); the connect
+	                         * leaves SMTP_PORTS_PROBE_MS of the deadline for that */
 } smtp_open_params;
+
+/* The probe of the ports after a failed connect takes at most this long, and at most a fifth of
+ * smtp.timeout (the connect keeps the rest): refusals answer at once, so the wait is the time a
+ * dropped port is given to answer, a few round trips even to another continent. */
+#define SMTP_PORTS_PROBE_MS 3000
+
+/* smtp.encryption=auto on a port other than 25, 587, 2525 (and 465, which is implicit TLS from the
+ * start): when no byte of a greeting arrives within this wait (and at most a fifth of smtp.timeout),
+ * the port is taken for implicit TLS and a second connection tries a TLS handshake. The first
+ * connection stays open meanwhile: a server that greets later than this in plain text is still used
+ * (smtp_auto_detects_tls() in settings.h says which ports). */
+#define SMTP_AUTO_GREETING_WAIT_MS 2000
 
 /* Opens a session to one host (cfg's port and encryption apply unless the entry has its own port).
  * The secret in cfg is used for AUTH here and not kept. NULL on failure, with err set and the

@@ -404,6 +404,7 @@ void smtp_config_key(const smtp_config *cfg, const char *helo, char out[65])
 	key_add(md, "secret", cfg->password);
 	key_add(md, "helo", helo);
 	key_add(md, "cafile", cfg->cafile);
+	key_add(md, "oauth", cfg->oauth_key);
 	if (EVP_DigestFinal_ex(md, d, &n) == 1) {
 		for (i = 0; i < n && i < 32; i++) {
 			out[2 * i] = hex[d[i] >> 4];
@@ -411,4 +412,9 @@ void smtp_config_key(const smtp_config *cfg, const char *helo, char out[65])
 		}
 	}
 	EVP_MD_CTX_free(md);
+}
+
+int smtp_auto_detects_tls(int port)
+{
+	return port > 0 && port != 25 && port != 465 && port != 587 && port != 2525;
 }

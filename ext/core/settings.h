@@ -42,6 +42,12 @@ typedef struct {
 	int max_messages;                   /* pool: messages per connection (smtp.max_messages) */
 	int idle_timeout_ms;                /* pool: an idle connection older than this is closed */
 	int max_age_ms;                     /* pool: a connection older than this is not used again */
+	/* OAuth (oauth.c): with smtp.auth=xoauth2 and a provider, the access token comes from here instead of
+	 * password; oauth_key (64 hex digits: provider, client, refresh token identity) goes into the
+	 * session's key in its place. NULL: the password is the token. */
+	const struct smtp_token_source *token_source;
+	const char *oauth_key;
+	int probe_ports; /* smtp_check()/smtp_test_send(): after a failed connect, which ports answer */
 	/* DKIM: the keys the caller loaded (dkim.h, smtp.dkim_*), lent like the TLS cache; NULL: no signing */
 	const struct smtp_dkim_signer *dkim;
 } smtp_config;
@@ -65,6 +71,11 @@ int smtp_encryption_parse(const char *s, smtp_encryption *out);
 const char *smtp_encryption_name(smtp_encryption e); /* "auto","tls","ssl","none" */
 int smtp_auth_parse(const char *s, smtp_auth_mech *out);
 const char *smtp_auth_name(smtp_auth_mech m); /* "auto","plain","login","cram-md5","xoauth2","none" */
+
+/* smtp.encryption=auto on this port waits a short while for a greeting and then tries implicit TLS:
+ * every port but 25, 587 and 2525 (where the server speaks first, in plain text) and 465 (implicit
+ * TLS from the start). 1 or 0. */
+int smtp_auto_detects_tls(int port);
 
 /* One entry of the host list. */
 typedef struct {

@@ -107,7 +107,14 @@ static int dkim_sign(const smtp_config *cfg, const smtp_message *msg, smtp_messa
 	return 0;
 }
 
-int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const smtp_observer *obs, smtp_err *err)
+/* The probe of a check (NULL: none). */
+typedef struct {
+	const char *from;
+	const char *rcpt;
+} probe_addrs;
+
+static int submit_run(const smtp_config *cfg, const smtp_message *msg, const probe_addrs *probe,
+                      const smtp_observer *obs, smtp_err *err)
 {
 	double t0 = smtp_now_precise_ms();
 	int timeout = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
@@ -192,7 +199,9 @@ int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const 
 		}
 		rt0 = 0;
 		bytes0 = 0;
-		rc = msg ? smtp_transaction_send(s, msg, deadline, obs, err) : 0;
+		rc = msg     ? smtp_transaction_send(s, msg, deadline, obs, err)
+		     : probe ? smtp_transaction_probe(s, probe->from, probe->rcpt, deadline, obs, err)
+		             : 0;
 	}
 	if (rc == 0) {
 		memset(&ev, 0, sizeof(ev));
@@ -226,6 +235,11 @@ done:
 	return rc;
 }
 
+int smtp_submit_observed(const smtp_config *cfg, const smtp_message *msg, const smtp_observer *obs, smtp_err *err)
+{
+	return submit_run(cfg, msg, NULL, obs, err);
+}
+
 int smtp_submit(const smtp_config *cfg, const smtp_message *msg, smtp_result *res)
 {
 	smtp_observer obs;
@@ -240,4 +254,15 @@ int smtp_check_connection(const smtp_config *cfg, smtp_result *res)
 
 	smtp_result_observer(res, &obs);
 	return smtp_submit_observed(cfg, NULL, &obs, NULL);
+}
+
+int smtp_check_sender(const smtp_config *cfg, const char *from, const char *rcpt, smtp_result *res)
+{
+	smtp_observer obs;
+	probe_addrs p;
+
+	p.from = from;
+	p.rcpt = rcpt;
+	smtp_result_observer(res, &obs);
+	return submit_run(cfg, NULL, from ? &p : NULL, &obs, NULL);
 }

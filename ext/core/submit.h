@@ -15,6 +15,10 @@
 int smtp_submit(const smtp_config *cfg, const smtp_message *msg, smtp_result *res);
 /* A check: connect, TLS, EHLO, AUTH, QUIT; sends nothing. */
 int smtp_check_connection(const smtp_config *cfg, smtp_result *res);
+/* A check that also asks whether this login may send as from (and to rcpt, NULL: no RCPT): after AUTH,
+ * MAIL FROM, RCPT TO and RSET (transaction.h smtp_transaction_probe); never DATA. The caller fills
+ * res->probe.asked, .from and .rcpt; the replies' codes land there. from NULL: a plain check. */
+int smtp_check_sender(const smtp_config *cfg, const char *from, const char *rcpt, smtp_result *res);
 
 /* With cfg->pool, a submission takes a kept session for its settings' key when there is one (no
  * connection, greeting, EHLO, TLS or AUTH: the message is the first thing sent) and gives the session

@@ -517,3 +517,138 @@ int smtp_transaction_send(smtp_session *s, const smtp_message *msg, int64_t dead
 	smtp_session_end(s);
 	return rc;
 }
+
+/* ---- the sender probe ------------------------------------------------------------------------ */
+
+static void emit_probe(smtp_session *s, smtp_stage stage, const char *addr, const smtp_reply *reply)
+{
+	smtp_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = SMTP_EV_PROBE;
+	ev.num = (int)stage;
+	ev.text = addr;
+	ev.len = strlen(addr);
+	ev.reply = reply;
+	smtp_chat_emit(smtp_session_chat(s), &ev);
+}
+
+/* The address may go into a command: valid, and UTF-8 only with SMTPUTF8. */
+static int probe_address_ok(smtp_session *s, smtp_stage stage, const char *addr, int *utf8)
+{
+	const unsigned char *p;
+
+	if (!smtp_address_valid(addr, strlen(addr))) {
+		smtp_session_fail(s, stage, SMTP_CAUSE_INPUT, "SMTP %s not sent: the address <%.320s> is not valid",
+		                  stage == SMTP_STAGE_MAIL ? "MAIL FROM" : "RCPT TO", addr);
+		return 0;
+	}
+	for (p = (const unsigned char *)addr; *p; p++) {
+		if (*p >= 0x80) {
+			*utf8 = 1;
+		}
+	}
+	return 1;
+}
+
+static int probe_run(smtp_session *s, const char *from, const char *rcpt)
+{
+	smtp_chat *ch = smtp_session_chat(s);
+	const smtp_caps *caps = smtp_session_caps(s);
+	int pipelined = caps->pipelining, utf8 = 0, mail_ok;
+	char line[700], what[360];
+
+	if (!probe_address_ok(s, SMTP_STAGE_MAIL, from, &utf8)
+	    || (rcpt && !probe_address_ok(s, SMTP_STAGE_RCPT, rcpt, &utf8))) {
+		return -1;
+	}
+	if (utf8 && !caps->smtputf8) {
+		smtp_session_fail(s, SMTP_STAGE_MAIL, SMTP_CAUSE_NO_SMTPUTF8,
+		                  "SMTP MAIL FROM not sent: the probe's addresses are internationalized (UTF-8) and the "
+		                  "server %s does not offer SMTPUTF8",
+		                  smtp_session_host(s));
+		return -1;
+	}
+	snprintf(line, sizeof(line), "MAIL FROM:<%s>%s", from, utf8 ? " SMTPUTF8" : "");
+	snprintf(what, sizeof(what), "MAIL FROM <%.320s>", from);
+	if (smtp_session_command(s, SMTP_STAGE_MAIL, line, what) != 0) {
+		return -1;
+	}
+	if (pipelined && rcpt) {
+		/* RFC 2920: RCPT and RSET may follow MAIL in the same write */
+		snprintf(line, sizeof(line), "RCPT TO:<%s>", rcpt);
+		if (smtp_session_command(s, SMTP_STAGE_RCPT, line, "RCPT TO") != 0
+		    || smtp_session_command(s, SMTP_STAGE_RCPT, "RSET", "RSET") != 0) {
+			return -1;
+		}
+	}
+	if (smtp_session_read(s, SMTP_STAGE_MAIL, what) != 0) {
+		return -1;
+	}
+	emit_probe(s, SMTP_STAGE_MAIL, from, &ch->reply);
+	mail_ok = ch->reply.code >= 200 && ch->reply.code < 300;
+	if (!mail_ok) {
+		smtp_session_fail_reply(s, SMTP_STAGE_MAIL, "SMTP MAIL FROM <%.320s> refused: %s", from,
+		                        smtp_session_reply_line(s));
+	}
+	if (rcpt && (mail_ok || pipelined)) {
+		snprintf(what, sizeof(what), "RCPT TO <%.320s>", rcpt);
+		if (!pipelined) {
+			snprintf(line, sizeof(line), "RCPT TO:<%s>", rcpt);
+			if (smtp_session_command(s, SMTP_STAGE_RCPT, line, what) != 0) {
+				return -1;
+			}
+		}
+		if (smtp_session_read(s, SMTP_STAGE_RCPT, what) != 0) {
+			return -1;
+		}
+		if (mail_ok) { /* after a refused MAIL the RCPT's reply (503 and kin) says nothing */
+			emit_probe(s, SMTP_STAGE_RCPT, rcpt, &ch->reply);
+			if (ch->reply.code < 250 || ch->reply.code >= 260) {
+				smtp_session_fail_reply(s, SMTP_STAGE_RCPT, "SMTP RCPT TO <%.320s> refused: %s", rcpt,
+				                        smtp_session_reply_line(s));
+				mail_ok = 0;
+			}
+		}
+	}
+	{
+		/* RSET ends the probe (pipelined: already sent); the stage of what failed, or rcpt */
+		const smtp_err *e = smtp_session_error(s);
+		smtp_stage st = e->cause != SMTP_CAUSE_NONE ? e->stage : SMTP_STAGE_RCPT;
+		if ((!(pipelined && rcpt) && smtp_session_command(s, st, "RSET", "RSET") != 0)
+		    || smtp_session_read(s, st, "RSET") != 0) {
+			return -1;
+		}
+		if (ch->reply.code != 250) {
+			smtp_chat_note(ch, "RSET refused; closing the connection");
+			smtp_session_break(s);
+		}
+	}
+	return mail_ok ? 0 : -1;
+}
+
+int smtp_transaction_probe(smtp_session *s, const char *from, const char *rcpt, int64_t deadline,
+                           const smtp_observer *obs, smtp_err *err)
+{
+	int rc;
+
+	if (err) {
+		smtp_err_clear(err);
+	}
+	if (!s || !from) {
+		return -1;
+	}
+	smtp_session_begin(s, deadline, obs);
+	smtp_session_clear_error(s);
+	if (smtp_session_state_get(s) != SMTP_S_READY) {
+		smtp_session_fail(s, SMTP_STAGE_MAIL, SMTP_CAUSE_NOT_OPEN, "SMTP MAIL FROM not sent: the session is not open");
+		rc = -1;
+	} else {
+		rc = probe_run(s, from, rcpt);
+	}
+	if (rc != 0 && err) {
+		*err = *smtp_session_error(s);
+	}
+	smtp_session_end(s);
+	return rc;
+}

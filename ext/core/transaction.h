@@ -15,4 +15,12 @@
 int smtp_transaction_send(smtp_session *s, const smtp_message *msg, int64_t deadline, const smtp_observer *obs,
                           smtp_err *err);
 
+/* smtp_check()'s sender probe on a READY session: MAIL FROM:<from>, RCPT TO:<rcpt> (NULL: none), then
+ * RSET; never DATA (pipelined when offered: one round trip). Each reply is told to obs as SMTP_EV_PROBE.
+ * 0 when the server accepted both; -1 when it refused one (err set, the failure told to obs: stage mail
+ * or rcpt, the server's code and words) or the connection failed. The session stays READY after a
+ * refusal. */
+int smtp_transaction_probe(smtp_session *s, const char *from, const char *rcpt, int64_t deadline,
+                           const smtp_observer *obs, smtp_err *err);
+
 #endif

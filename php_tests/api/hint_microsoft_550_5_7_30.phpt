@@ -21,4 +21,4 @@ stage: 'auth'
 code: 550
 enhanced: '5.7.30'
 error: 'SMTP AUTH LOGIN refused: 550 5.7.30 Basic authentication is not supported for Client Submission. Visit https://aka.ms/smtp_auth_disabled for more information.'
-hint: 'Microsoft 365 no longer accepts a password (basic authentication) for SMTP submission from this mailbox: use OAuth (smtp.auth=xoauth2, with an access token as smtp.password), or have an administrator enable Authenticated SMTP for the mailbox if the organisation still allows it.'
+hint: 'Microsoft 365 no longer accepts a password (basic authentication) for SMTP submission from this mailbox: use OAuth (smtp.auth=xoauth2 with smtp.oauth_provider=microsoft, see docs/providers.md), or have an administrator enable Authenticated SMTP for the mailbox if the organisation still allows it.'

@@ -1,5 +1,5 @@
 --TEST--
-Sender refused at MAIL FROM: hint to set smtp.from to an address the account may use
+Sender refused at MAIL FROM: hint to use an address the login owns (Postfix's sender login maps)
 --DESCRIPTION--
 Postfix's reject_sender_login_mismatch wording after AUTH; the recipient is never sent.
 --EXTENSIONS--
@@ -22,7 +22,7 @@ stage: 'mail'
 code: 553
 enhanced: '5.7.1'
 error: 'SMTP MAIL FROM <boss@example.com> refused: 553 5.7.1 <boss@example.com>: Sender address rejected: not owned by user alice'
-hint: 'The server refused the sender address: set smtp.from (or mail()\'s -f sender) to an address this account may send as - usually the login\'s own address or a verified alias, in a domain that exists.'
+hint: 'The server lets this login send only as the addresses it owns: use the login\'s own address (or one of its aliases) as the sender (smtp.from), or ask the server\'s administrator to allow this sender for smtp.username.'
 string(68) "<boss@example.com>: Sender address rejected: not owned by user alice"
 array(0) {
 }

@@ -26,7 +26,7 @@ var_dump($r['ok'], $r['stage'], $r['error']);
 var_dump(smtp_last_error());
 ?>
 --EXPECT--
-ValueError: smtp_test_send(): Argument #2 ($options) contains unknown option "bogus" (known: host, port, encryption, username, password, auth, from, from_name, helo, timeout, verify_peer, cafile, subject, body)
+ValueError: smtp_test_send(): Argument #2 ($options) contains unknown option "bogus" (known: host, port, encryption, username, password, auth, from, from_name, helo, timeout, verify_peer, cafile, oauth_provider, oauth_client_id, oauth_client_secret, oauth_refresh_token, oauth_token_url, oauth_tenant, oauth_scope, oauth_grant, subject, body)
 ValueError: smtp_test_send(): Argument #2 ($options) must only have string keys, 0 given
 TypeError: smtp_test_send(): Argument #2 ($options) option "port" must be of type int, string given
 ValueError: smtp_test_send(): Argument #2 ($options) option "port" must be between 0 and 65535
@@ -42,8 +42,8 @@ ValueError: smtp_test_send(): Argument #2 ($options) option "from_name" must not
 TypeError: smtp_test_send(): Argument #2 ($options) option "username" must be of type string, array given
 ValueError: smtp_test_send(): Argument #2 ($options) option "body" must not contain NUL bytes
 smtp_test_send(): Argument #1 ($to) must not contain line breaks or NUL bytes
-smtp_check(): Argument #1 ($options) contains unknown option "subject" (known: host, port, encryption, username, password, auth, helo, timeout, verify_peer, cafile)
-smtp_check(): Argument #1 ($options) contains unknown option "from" (known: host, port, encryption, username, password, auth, helo, timeout, verify_peer, cafile)
+smtp_check(): Argument #1 ($options) contains unknown option "subject" (known: host, port, encryption, username, password, auth, helo, timeout, verify_peer, cafile, oauth_provider, oauth_client_id, oauth_client_secret, oauth_refresh_token, oauth_token_url, oauth_tenant, oauth_scope, oauth_grant, probe_from, probe_rcpt)
+smtp_check(): Argument #1 ($options) contains unknown option "from" (known: host, port, encryption, username, password, auth, helo, timeout, verify_peer, cafile, oauth_provider, oauth_client_id, oauth_client_secret, oauth_refresh_token, oauth_token_url, oauth_tenant, oauth_scope, oauth_grant, probe_from, probe_rcpt)
 bool(false)
 string(7) "connect"
 string(65) "No SMTP server: smtp.host is empty and no "host" option was given"

@@ -1,7 +1,8 @@
 --TEST--
 DKIM: every message of the drop-in comparison set verifies with python3-dkim: RSA, Ed25519, and both
 --DESCRIPTION--
-Each mail() call of php_tests/interop/dropin_cases.inc (folded and odd-spaced headers, LF, CRLF and mixed
+Each call of php_tests/interop/dropin_cases.inc (mail(), and mb_send_mail() and error_log() type 1, which
+the extension carries too) (folded and odd-spaced headers, LF, CRLF and mixed
 bodies, lone dots, a body without a final newline, an empty body, 8-bit text, a base64 attachment, the
 8 MB body ...) is sent three times: signed with a 2048-bit RSA key (DATA), with an Ed25519 key (BDAT,
 CHUNKING offered), and with both (two DKIM-Signature fields, DATA). python3-dkim (dkimpy, with
@@ -11,6 +12,7 @@ recipient "alice": 501, where Postfix would qualify it) sends nothing and is lis
 case with it on is then like the others).
 --EXTENSIONS--
 smtp
+mbstring
 --SKIPIF--
 <?php require __DIR__ . '/skipif.inc'; ?>
 --INI--
@@ -34,7 +36,17 @@ foreach ($runs as $label => [$use, $opts]) {
 	$sent = 0;
 	$bad = [];
 	foreach ($cases as $i => $c) {
-		$w = smtp_test_warnings(fn() => mail($c['to'], $c['subject'], $c['message'], $c['headers'] ?? '', $c['params'] ?? ''), $ok);
+		foreach ($c['ini'] ?? [] as $k => $v) {
+			@ini_set($k, (string)$v); /* mail.add_x_header is on for all (--INI--) */
+		}
+		$w = smtp_test_warnings(fn() => match ($c['fn'] ?? 'mail') {
+			'mb_send_mail' => mb_send_mail($c['to'], $c['subject'], $c['message'], $c['headers'] ?? [], $c['params'] ?? null),
+			'error_log' => error_log($c['message'], 1, $c['to'], $c['headers']),
+			default => mail($c['to'], $c['subject'], $c['message'], $c['headers'] ?? '', $c['params'] ?? ''),
+		}, $ok);
+		foreach ($c['ini'] ?? [] as $k => $v) {
+			@ini_restore($k);
+		}
 		if (!$ok) {
 			$bad[] = "$i {$c['name']}: mail() false: " . implode(' ', $w);
 			continue;
@@ -59,10 +71,10 @@ foreach ($runs as $label => [$use, $opts]) {
 echo count($cases) >= 40 ? "the whole set\n" : "only " . count($cases) . " cases\n";
 ?>
 --EXPECT--
-rsa-sha256 over DATA: 40 cases, 39 sent, 39 received, 39 verify
+rsa-sha256 over DATA: 47 cases, 46 sent, 46 received, 46 verify
   39 unqualified recipient address: mail() false: mail(): SMTP RCPT TO <alice> refused: 501 5.1.3 Address must be fully qualified
-ed25519-sha256 over BDAT: 40 cases, 39 sent, 39 received, 39 verify
+ed25519-sha256 over BDAT: 47 cases, 46 sent, 46 received, 46 verify
   39 unqualified recipient address: mail() false: mail(): SMTP RCPT TO <alice> refused: 501 5.1.3 Address must be fully qualified
-both over DATA: 40 cases, 39 sent, 39 received, 39 verify
+both over DATA: 47 cases, 46 sent, 46 received, 46 verify
   39 unqualified recipient address: mail() false: mail(): SMTP RCPT TO <alice> refused: 501 5.1.3 Address must be fully qualified
 the whole set

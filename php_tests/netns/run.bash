@@ -7,6 +7,11 @@
 #     within about 2 s (it took 10 s before the resolver was bounded by the deadline), the warning
 #     names the resolution failure, smtp_last_error()['stage'] is 'connect';
 #   - smtp.host=localhost still resolves from /etc/hosts, with no DNS and no waiting;
+#   - the ports probed after a failed connect of smtp_check() (issue 12): on the namespace's own
+#     loopback, 465 listens, 587 is a listener whose accept queue is full (the kernel drops further
+#     SYNs: timeout) and 2525 has nothing (refused): ports and the hint "587 is blocked here, but 465
+#     is open"; 10.77.0.2 behind a veth into a second namespace where no host has that address (every
+#     SYN vanishes: all timeout, within the deadline); 10.78.0.0/24 an unreachable route (no route);
 #   - net.c directly (C: net_probe.c): smtp_conn_open() ends by its deadline with SMTP_IO_TIMEOUT,
 #     cause timeout; an address without a route is cause unreachable; smtp_local_fqdn() (the EHLO
 #     name lookup) for a host name that is not in /etc/hosts returns by its deadline.
@@ -18,6 +23,7 @@ top=$(cd "$here/../.." && pwd)
 php=${PHP:-php}
 python=/usr/bin/python3
 ns="smtp-netns-$$"
+ns2="smtp-netns2-$$"
 dns_ip=127.0.0.2
 passed=0
 failed=0
@@ -39,6 +45,7 @@ cleanup() {
 		wait "$dns_pid" 2>/dev/null
 	fi
 	ip netns del "$ns" 2>/dev/null
+	ip netns del "$ns2" 2>/dev/null
 	rm -rf "/etc/netns/$ns"
 	[ "$made_etc_netns" -eq 1 ] && rmdir /etc/netns 2>/dev/null
 	[ -n "$tmp" ] && rm -rf "$tmp"
@@ -89,6 +96,21 @@ if [ ! -s "$tmp/dns.ready" ]; then
 	finish
 fi
 queries() { cat "$tmp/dns.count" 2>/dev/null || echo 0; }
+# Runs php with the module inside the namespace (the arguments after the label are php's) and counts
+# the script's "ok: " / "FAIL: " lines, printed with the label in front.
+php_in_ns() {
+	local label=$1 out rc n_ok n_bad
+	shift
+	out=$(ip netns exec "$ns" timeout 40 "$php" -n -d extension="$top/modules/smtp.so" "$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -E '^(ok|FAIL): ' | sed "s/^/$label: /"
+	n_ok=$(printf '%s\n' "$out" | grep -c '^ok: ')
+	n_bad=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
+	passed=$((passed + n_ok)); failed=$((failed + n_bad))
+	if [ "$rc" -ne 0 ] || [ "$n_ok" -eq 0 ]; then
+		bad "$label: php exited with $rc: $out"
+	fi
+}
 
 # ---- mail() to a name only DNS knows --------------------------------------------------------
 cat >"$tmp/unanswered.php" <<'PHP'
@@ -112,17 +134,8 @@ $say(is_array($e) && is_string($e['hint'] ?? null) && stripos($e['hint'], 'resol
 	"the hint is about name resolution: " . ($e['hint'] ?? 'none'));
 PHP
 before=$(queries)
-out=$(ip netns exec "$ns" timeout 20 "$php" -n -d extension="$top/modules/smtp.so" \
-	-d smtp.host=mail.example.com -d smtp.port=25 -d smtp.timeout=2 -d smtp.encryption=none \
-	-d smtp.from=sender@example.com -d smtp.helo=client.test "$tmp/unanswered.php" 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -E '^(ok|FAIL): ' | sed 's/^/mail unanswered: /'
-n_ok=$(printf '%s\n' "$out" | grep -c '^ok: ')
-n_bad=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
-passed=$((passed + n_ok)); failed=$((failed + n_bad))
-if [ "$rc" -ne 0 ] || [ "$n_ok" -eq 0 ]; then
-	bad "php exited with $rc: $out"
-fi
+php_in_ns "mail unanswered" -d smtp.host=mail.example.com -d smtp.port=25 -d smtp.timeout=2 -d smtp.encryption=none \
+	-d smtp.from=sender@example.com -d smtp.helo=client.test "$tmp/unanswered.php"
 after=$(queries)
 if [ "$after" -gt "$before" ]; then
 	ok "the lookup went to the namespace's DNS server ($((after - before)) queries, none answered)"
@@ -145,21 +158,55 @@ $say($ret === false && stripos($w, 'refused') !== false, "localhost from /etc/ho
 $say($elapsed < 1.0, sprintf("no DNS wait for a name in /etc/hosts (%.2f s)", $elapsed));
 PHP
 before=$(queries)
-out=$(ip netns exec "$ns" timeout 20 "$php" -n -d extension="$top/modules/smtp.so" \
-	-d smtp.host=localhost -d smtp.port=25 -d smtp.timeout=2 -d smtp.encryption=none \
-	-d smtp.from=sender@example.com -d smtp.helo=client.test "$tmp/hosts.php" 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -E '^(ok|FAIL): ' | sed 's/^/hosts file: /'
-n_ok=$(printf '%s\n' "$out" | grep -c '^ok: ')
-n_bad=$(printf '%s\n' "$out" | grep -c '^FAIL: ')
-passed=$((passed + n_ok)); failed=$((failed + n_bad))
-if [ "$rc" -ne 0 ] || [ "$n_ok" -eq 0 ]; then
-	bad "php exited with $rc: $out"
-fi
+php_in_ns "hosts file" -d smtp.host=localhost -d smtp.port=25 -d smtp.timeout=2 -d smtp.encryption=none \
+	-d smtp.from=sender@example.com -d smtp.helo=client.test "$tmp/hosts.php"
 if [ "$(queries)" -eq "$before" ]; then
 	ok "hosts file: no DNS query for localhost"
 else
 	bad "hosts file: localhost was asked of DNS"
+fi
+
+# ---- the ports after a failed connect of smtp_check() (issue 12, item 4) ---------------------
+if ip netns add "$ns2" && ip netns exec "$ns" ip link add v0 type veth peer name v1 \
+	&& ip netns exec "$ns" ip link set v1 netns "$ns2" && ip netns exec "$ns" ip addr add 10.77.0.1/24 dev v0 \
+	&& ip netns exec "$ns" ip link set v0 up && ip netns exec "$ns2" ip link set v1 up \
+	&& ip netns exec "$ns" ip neigh add 10.77.0.2 lladdr 02:00:00:00:00:02 dev v0 nud permanent \
+	&& ip netns exec "$ns" ip route add unreachable 10.78.0.0/24; then
+	cat >"$tmp/ports.php" <<'PHP'
+<?php
+$say = function ($cond, $what) { echo ($cond ? "ok: " : "FAIL: "), $what, "\n"; };
+$open = stream_socket_server('tcp://127.0.0.1:465', $errno, $errstr);
+$ctx = stream_context_create(['socket' => ['backlog' => 0]]);
+$drop = stream_socket_server('tcp://127.0.0.1:587', $errno, $errstr, STREAM_SERVER_BIND | STREAM_SERVER_LISTEN, $ctx);
+$fill = [];
+for ($i = 0; $i < 8; $i++) {
+	$c = @stream_socket_client('tcp://127.0.0.1:587', $errno, $errstr, 0.3);
+	if (!$c) break;
+	$fill[] = $c;
+}
+$say($open && $drop && $i < 8, "listeners: 465 open, 587 with a full accept queue");
+$t = microtime(true);
+$r = smtp_check(['host' => '127.0.0.1', 'port' => 587, 'encryption' => 'tls', 'timeout' => 5, 'helo' => 'client.test']);
+$el = microtime(true) - $t;
+$say(($r['ports'] ?? null) === [465 => 'open', 587 => 'timeout', 2525 => 'refused'], "loopback: ports " . json_encode($r['ports'] ?? null));
+$say($r['hint'] === 'Port 587 is blocked here, but 465 is open on 127.0.0.1: set smtp.port=465 and smtp.encryption=ssl (implicit TLS).',
+	"loopback: hint: " . $r['hint']);
+$say($el < 5.5, sprintf("loopback: within the timeout of 5 s (%.2f s; the connect left 1 s to the probe)", $el));
+$t = microtime(true);
+$r = smtp_test_send('to@example.org', ['host' => '10.77.0.2', 'port' => 587, 'encryption' => 'tls', 'timeout' => 5,
+	'helo' => 'client.test', 'from' => 'a@example.com']);
+$el = microtime(true) - $t;
+$say(($r['ports'] ?? null) === [465 => 'timeout', 587 => 'timeout', 2525 => 'timeout'], "dropped host: ports " . json_encode($r['ports'] ?? null));
+$say(str_contains((string)$r['hint'], '10.77.0.2 does not answer on port 587, nor on 465 or 2525: a firewall drops'),
+	"dropped host: hint: " . $r['hint']);
+$say($el >= 4.5 && $el < 5.5, sprintf("dropped host: the whole timeout of 5 s, not more (%.2f s)", $el));
+$r = smtp_check(['host' => '10.78.0.5', 'port' => 2525, 'timeout' => 5, 'helo' => 'client.test']);
+$say(($r['ports'] ?? null) === [465 => 'unreachable', 587 => 'unreachable', 2525 => 'unreachable'], "no route: ports " . json_encode($r['ports'] ?? null));
+$say(str_contains((string)$r['hint'], 'no route to 10.78.0.5 (none of 465 and 587 is reachable either)'), "no route: hint: " . $r['hint']);
+PHP
+	php_in_ns ports "$tmp/ports.php"
+else
+	bad "cannot set up the veth pair and routes for the ports test"
 fi
 
 # ---- net.c itself: the status and cause of an unanswered lookup, the EHLO name -------------

@@ -5,7 +5,13 @@
 #   through the installed extension (php -n -d extension=smtp: mail() delivered to the project's
 #   test SMTP server on an ephemeral loopback port), pecl uninstall, and a check that every file
 #   pecl touched is as it was before (a copy of a pre-existing smtp.so or PEAR registry is put back).
-# Prints one line per check and "N passed, N failed"; exits non-zero on a failure. Needs root (it
+#   Then PIE: composer.json checked against what PIE reads (pie_composer.py), PIE's build steps by
+#   hand (phpize, ./configure without options, make) on the working tree's files (less php_tests/,
+#   wordpress/, bench/) with the smoke check on the module they make, and `pie install` from a path
+#   repository when PIE can be had (on PATH, or `composer create-project php/pie` into .build/pie);
+#   when it cannot, a line "NOT RUN - pie install: ..." says why and the summary counts it skipped.
+# Prints one line per check and "N passed, N failed" (", N skipped" when PIE was not run); exits
+# non-zero on a failure. Needs root (it
 # installs into the machine's PHP), php-pear, php-dev, python3. Safe to run twice, and in parallel
 # (a lock serialises runs).
 set -uo pipefail
@@ -13,7 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 here=php_tests/packaging
 python=/usr/bin/python3
-passed=0; failed=0
+passed=0; failed=0; skipped=
 
 pass() { echo "ok   - $1"; passed=$((passed + 1)); }
 fail() {  # name, details...
@@ -25,7 +31,8 @@ check() {  # name, command...: passes when the command exits 0; shows its output
 	local name=$1 out; shift
 	if out=$("$@" 2>&1); then pass "$name: $(printf '%s' "$out" | tail -n 1)"; else fail "$name" "$out"; fi
 }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+not_run() { echo "NOT RUN - $1"; skipped=$((skipped + 1)); }  # labelled, counted, never a pass
+finish() { echo "$passed passed, $failed failed${skipped:+, $skipped skipped}"; [ "$failed" -eq 0 ]; exit $?; }
 
 # ---- drift ----------------------------------------------------------------------------------
 check "drift: package.xml and config.w32 list every file" "$python" $here/drift_files.py
@@ -87,6 +94,44 @@ restore() {  # puts back every watched path as it was; safe to call twice
 trap 'restore; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
+smoke() {  # name, php -d arguments that load the extension: mail() reaches the test SMTP server
+	local name=$1 out got port nonce; shift
+	rm -rf "$work/capture" "$work/port"; mkdir -p "$work/capture"
+	"$python" php_tests/servers/smtp_server.py --port 0 --port-file "$work/port" --capture-dir "$work/capture" \
+		--idle-exit 30 --max-lifetime 120 --parent-pid $$ >"$work/server.log" 2>&1 &
+	server_pid=$!
+	for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+	port=$(cat "$work/port" 2>/dev/null)
+	nonce="smoke-$$-$RANDOM"
+	if [ -z "$port" ]; then
+		fail "$name: the test SMTP server did not start" "$(cat "$work/server.log")"
+	else
+		out=$(timeout 60 php -n "$@" \
+			-d smtp.host=127.0.0.1 -d smtp.port="$port" -d smtp.encryption=none -d smtp.timeout=10 \
+			-d smtp.from=packager@example.org -r '
+				$ok = mail("smoke@example.org", $argv[1], "Sent through the installed extension.\n");
+				echo json_encode(["mail" => $ok, "version" => phpversion("smtp"),
+					"error" => $ok ? null : (smtp_last_error()["error"] ?? null)]), "\n";' "$nonce" 2>&1)
+		got=$("$python" - "$work/capture" "$nonce" <<'PY'
+import glob, json, sys
+for j in sorted(glob.glob(sys.argv[1] + "/*.json")):
+    m = json.load(open(j))
+    eml = open(j[:-5] + ".eml", "rb").read().decode("utf-8", "replace")
+    if m.get("accepted") and "Subject: " + sys.argv[2] in eml:
+        print("%s %s" % (m.get("mail_from"), ",".join(m.get("rcpt_to", []))))
+PY
+)
+		if printf '%s' "$out" | grep -q "\"mail\":true,\"version\":\"$version\"" \
+			&& [ "$got" = "packager@example.org smoke@example.org" ]; then
+			pass "$name (version $version): mail() delivered to 127.0.0.1:$port, envelope $got"
+		else
+			fail "$name: mail() through the extension" "php: $out" "server captured: ${got:-nothing}" \
+				"$(tail -n 5 "$work/server.log")"
+		fi
+	fi
+	kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=
+}
+
 # package-validate: no errors
 out=$(pecl package-validate package.xml 2>&1)
 if printf '%s' "$out" | grep -q 'Validation: 0 error(s)'; then
@@ -144,39 +189,7 @@ fi
 
 # smoke: mail() through the installed extension reaches the test SMTP server
 if [ $installed -eq 1 ]; then
-	"$python" php_tests/servers/smtp_server.py --port 0 --port-file "$work/port" --capture-dir "$work/capture" \
-		--idle-exit 30 --max-lifetime 120 --parent-pid $$ >"$work/server.log" 2>&1 &
-	server_pid=$!
-	for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-	port=$(cat "$work/port" 2>/dev/null)
-	nonce="pecl-smoke-$$-$RANDOM"
-	if [ -z "$port" ]; then
-		fail "smoke: the test SMTP server did not start" "$(cat "$work/server.log")"
-	else
-		out=$(timeout 60 php -n -d extension_dir="$ext_dir" -d extension=smtp \
-			-d smtp.host=127.0.0.1 -d smtp.port="$port" -d smtp.encryption=none -d smtp.timeout=10 \
-			-d smtp.from=packager@example.org -r '
-				$ok = mail("smoke@example.org", $argv[1], "Sent through the installed extension.\n");
-				echo json_encode(["mail" => $ok, "version" => phpversion("smtp"),
-					"error" => $ok ? null : (smtp_last_error()["error"] ?? null)]), "\n";' "$nonce" 2>&1)
-		got=$("$python" - "$work/capture" "$nonce" <<'PY'
-import glob, json, sys
-for j in sorted(glob.glob(sys.argv[1] + "/*.json")):
-    m = json.load(open(j))
-    eml = open(j[:-5] + ".eml", "rb").read().decode("utf-8", "replace")
-    if m.get("accepted") and "Subject: " + sys.argv[2] in eml:
-        print("%s %s" % (m.get("mail_from"), ",".join(m.get("rcpt_to", []))))
-PY
-)
-		if printf '%s' "$out" | grep -q "\"mail\":true,\"version\":\"$version\"" \
-			&& [ "$got" = "packager@example.org smoke@example.org" ]; then
-			pass "smoke: php -d extension=smtp (version $version): mail() delivered to 127.0.0.1:$port, envelope $got"
-		else
-			fail "smoke: mail() through the installed extension" "php: $out" "server captured: ${got:-nothing}" \
-				"$(tail -n 5 "$work/server.log")"
-		fi
-	fi
-	kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=
+	smoke "smoke: php -d extension=smtp" -d extension_dir="$ext_dir" -d extension=smtp
 fi
 
 # uninstall
@@ -188,6 +201,53 @@ if [ $installed -eq 1 ]; then
 	else
 		fail "pecl uninstall smtp (exit $rc)" "$(cat "$work/uninstall.log")"
 	fi
+fi
+
+# ---- PIE ------------------------------------------------------------------------------------
+# composer.json as PIE reads it, then PIE's build steps by hand on the source PIE would get from a
+# path repository (the working tree), then `pie install` itself when PIE can be had here.
+check "pie: composer.json" "$python" $here/pie_composer.py
+pie_src="$work/pie-src"
+mkdir -p "$pie_src"
+(git ls-files -co --exclude-standard -z | grep -zv '^php_tests/\|^wordpress/\|^bench/' | xargs -0 cp --parents -t "$pie_src") 2>"$work/pie-copy.log"
+# What `pie install native-smtp/smtp` runs (PIE's documentation): phpize, ./configure with no option
+# but --with-php-config (PIE passes none the user did not give), make.
+if (cd "$pie_src" && phpize && ./configure --with-php-config="$(command -v php-config)" && make -j2) \
+	>"$work/pie-build.log" 2>&1 && [ -f "$pie_src/modules/smtp.so" ]; then
+	pass "pie: its build steps by hand (phpize, ./configure without options, make): modules/smtp.so"
+	smoke "pie: the module its build steps make" -d extension="$pie_src/modules/smtp.so"
+else
+	fail "pie: its build steps by hand (phpize, ./configure without options, make)" "$(tail -n 20 "$work/pie-build.log")"
+fi
+# PIE itself: on PATH, or from the Composer registry into .build/pie (never into the tree's vendor/)
+pie_bin=$(command -v pie || true)
+pie_why=""
+if [ -z "$pie_bin" ] && command -v composer >/dev/null; then
+	rm -rf "$top/.build/pie"
+	if COMPOSER_HOME="$work/composer-home" timeout 600 composer create-project --no-interaction --no-dev \
+		--no-progress php/pie "$top/.build/pie" >"$work/pie-get.log" 2>&1 && [ -x "$top/.build/pie/bin/pie" ]; then
+		pie_bin="$top/.build/pie/bin/pie"
+	else
+		pie_why="composer create-project php/pie: $(grep -m1 -o 'Could not find[^.]*' "$work/pie-get.log" || tail -n 1 "$work/pie-get.log")"
+	fi
+elif [ -z "$pie_bin" ]; then
+	pie_why="no composer to fetch it with"
+fi
+if [ -n "$pie_bin" ]; then
+	# PIE's state (its pie.json and working copies) in a home of its own; the module goes into the
+	# machine's extension directory, which restore() puts back
+	if (cd "$work" && HOME="$work/pie-home" COMPOSER_HOME="$work/pie-home/composer" \
+		"$pie_bin" repository:add path "$pie_src" && HOME="$work/pie-home" COMPOSER_HOME="$work/pie-home/composer" \
+		"$pie_bin" install --no-interaction --skip-enable-extension native-smtp/smtp) </dev/null >"$work/pie-install.log" 2>&1 \
+		&& [ -f "$ext_dir/smtp.so" ]; then
+		pass "pie install native-smtp/smtp (path repository): $ext_dir/smtp.so"
+		smoke "pie: php -d extension=smtp after pie install" -d extension_dir="$ext_dir" -d extension=smtp
+	else
+		fail "pie install native-smtp/smtp (path repository)" "$(tail -n 20 "$work/pie-install.log")"
+	fi
+	rm -f "$ext_dir/smtp.so"
+else
+	not_run "pie install: PIE is not available here ($pie_why; none on PATH, and its phar is published on GitHub, out of reach): composer.json and PIE's build steps were checked above instead"
 fi
 
 # the machine as it was

@@ -875,7 +875,16 @@ class Connection:
         m = re.match(rb"^user=([^\x01]*)\x01auth=Bearer ([^\x01]*)\x01\x01$", raw)
         if not m:
             return self.auth_fail("501 5.5.2 Invalid XOAUTH2 response")
-        self.auth_done(m.group(1).decode("utf-8", "replace"), m.group(2), "XOAUTH2")
+        user, token = m.group(1).decode("utf-8", "replace"), m.group(2)
+        ok = user in self.srv.users and hmac.compare_digest(self.srv.users[user].encode(), token)
+        if not ok and self.o.xoauth2_challenge and self.fault_reply("auth") is None:
+            # Google's way: the error as base64 JSON in a 334, the client answers an empty line, then 535
+            status = json.dumps({"status": "401", "schemes": "bearer", "scope": "https://mail.google.com/"})
+            self.mode = "auth"
+            self.auth_state = {"mech": "XOAUTH2", "step": "error"}
+            self.reply("334 " + base64.b64encode(status.encode()).decode())
+            return
+        self.auth_done(user, token, "XOAUTH2")
 
     def auth_step(self, line):
         text = line.decode("ascii", "replace").strip()
@@ -883,6 +892,8 @@ class Connection:
         if text == "*":
             return self.auth_fail("501 5.7.0 Authentication cancelled")
         mech = st["mech"]
+        if mech == "XOAUTH2" and st.get("step") == "error":
+            return self.auth_fail("535 5.7.8 Username and Password not accepted (test server: token refused)")
         if mech == "PLAIN":
             return self.auth_plain(text)
         if mech == "XOAUTH2":
@@ -1217,6 +1228,8 @@ def main():
     p.add_argument("--conn-timeout", type=float, default=60.0, help="per-connection read timeout")
     p.add_argument("--parent-pid", type=int, default=0, help="exit when this process is gone")
     p.add_argument("--fault", action="append", help="fault rule (repeatable, see above)")
+    p.add_argument("--xoauth2-challenge", action="store_true",
+                   help="a refused XOAUTH2 token gets the 334 error challenge (base64 JSON), then 535")
     o = p.parse_args()
     if o.idle_exit <= 0 or o.max_lifetime <= 0:
         p.error("--idle-exit and --max-lifetime must be positive: nothing may run forever")

@@ -9,7 +9,12 @@ out=${UNIT_BUILD_DIR:-$top/.build/unit}
 mkdir -p "$out"
 cc=${CC:-cc}
 san=${UNIT_SANITIZE:--fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined}
-cflags="-std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror $san -I$top/ext/core"
+# OAuth: with libcurl when it is installed (as ./configure does), else oauth_curl.c's "not built" half
+curl_cflags=""; curl_libs=""
+if pkg-config --exists libcurl 2>/dev/null; then
+	curl_cflags="-DHAVE_SMTP_OAUTH=1 $(pkg-config --cflags libcurl)"; curl_libs=$(pkg-config --libs libcurl)
+fi
+cflags="-std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror $san -I$top/ext/core $curl_cflags"
 total_pass=0; total_fail=0; status=0
 # The core and the fake server are compiled once (in parallel), then linked into every test.
 objs=()
@@ -28,7 +33,7 @@ for o in "${objs[@]}"; do
 done
 for t in "$here"/test_*.c; do
 	name=$(basename "$t" .c)
-	if ! $cc $cflags -o "$out/$name" "$t" "${objs[@]}" -lssl -lcrypto -lcares 2>"$out/$name.build.log"; then
+	if ! $cc $cflags -o "$out/$name" "$t" "${objs[@]}" -lssl -lcrypto -lcares $curl_libs 2>"$out/$name.build.log"; then
 		echo "$name: BUILD FAILED"; cat "$out/$name.build.log"
 		total_fail=$((total_fail + 1)); status=1; continue
 	fi

@@ -329,8 +329,79 @@ static void test_seterr(void)
 	CHECK(strlen(e.text) == sizeof(e.text) - 1);
 }
 
+/* After a failed connect: which ports answer, all at once. A listener (open), a closed port
+ * (refused) and a full accept queue (timeout) on the same address; the failed connect's address. */
+static void test_probe_ports(void)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	fake_blackhole bh;
+	smtp_port_report r;
+	smtp_conn *c = NULL;
+	int ls, open_port, closed, i;
+	int64_t t0, el;
+
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(ls >= 0 && bind(ls, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(ls, 8) == 0);
+	CHECK(getsockname(ls, (struct sockaddr *)&sa, &sl) == 0);
+	open_port = ntohs(sa.sin_port);
+	closed = fake_closed_port();
+	CHECK(fake_blackhole_open(&bh) != 0);
+
+	/* the address of the failed connect is kept for the probe */
+	clear_err();
+	CHECK(smtp_conn_open(&c, "localhost", closed, smtp_now_ms() + 2000, &E) == SMTP_IO_REFUSED);
+	CHECK(E.address[0] != '\0');
+	CHECK(strcmp(E.address, "127.0.0.1") == 0 || strcmp(E.address, "::1") == 0);
+	clear_err();
+	CHECK(smtp_conn_open(&c, "127.0.0.1", closed, smtp_now_ms() + 2000, &E) == SMTP_IO_REFUSED);
+	CHECK_STR(E.address, "127.0.0.1");
+
+	memset(&r, 0, sizeof(r));
+	r.n = 3;
+	r.port[0] = open_port;
+	r.port[1] = closed;
+	r.port[2] = bh.port;
+	t0 = smtp_now_ms();
+	smtp_net_probe_ports("127.0.0.1", &r, t0 + 400);
+	el = smtp_now_ms() - t0;
+	CHECK(r.state[0] == SMTP_PORT_OPEN);
+	CHECK(r.state[1] == SMTP_PORT_REFUSED);
+	CHECK(r.state[2] == SMTP_PORT_TIMEOUT);
+	CHECK(el >= 390 && el < 3000); /* in parallel: one wait for the dropped one, bounded by the deadline */
+
+	/* without a dropped port it ends as soon as every port has answered */
+	r.n = 2;
+	t0 = smtp_now_ms();
+	smtp_net_probe_ports("127.0.0.1", &r, t0 + 5000);
+	CHECK(smtp_now_ms() - t0 < 2000);
+	CHECK(r.state[0] == SMTP_PORT_OPEN && r.state[1] == SMTP_PORT_REFUSED);
+
+	/* not an address: nothing probed, no lookup */
+	r.n = 2;
+	smtp_net_probe_ports("localhost", &r, smtp_now_ms() + 1000);
+	CHECK(r.state[0] == SMTP_PORT_UNKNOWN && r.state[1] == SMTP_PORT_UNKNOWN);
+	smtp_net_probe_ports("", &r, smtp_now_ms() + 1000);
+	CHECK(r.state[0] == SMTP_PORT_UNKNOWN);
+
+	/* the report's own list, on IPv6 loopback: every port gets a state */
+	smtp_port_report_init(&r, closed);
+	smtp_net_probe_ports("::1", &r, smtp_now_ms() + 1000);
+	for (i = 0; i < r.n; i++) {
+		CHECK(r.state[i] != SMTP_PORT_UNKNOWN);
+	}
+	CHECK(smtp_port_report_get(&r, closed) == SMTP_PORT_REFUSED || smtp_port_report_get(&r, closed) == SMTP_PORT_UNREACHABLE);
+
+	fake_blackhole_close(&bh);
+	close(ls);
+}
+
 static void run_tests(void)
 {
+	test_probe_ports();
 	test_seterr();
 	test_loopback();
 	test_plain_io(AF_INET, "127.0.0.1");

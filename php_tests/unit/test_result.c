@@ -229,9 +229,20 @@ static void test_tls_pairing(void)
 	HINT(&r, SMTP_STAGE_GREETING, SMTP_CAUSE_SILENT, 0, NULL, NULL, "SMTP greeting from 127.0.0.1:465 timed out after 15 s",
 	     "Port 465", "implicit TLS", "smtp.encryption=ssl", "smtp.port=587");
 	smtp_result_free(&r);
-	prep(&r, "127.0.0.1", 4650, 0, 0);
+	prep(&r, "127.0.0.1", 4650, STARTTLS, 0);
 	HINT(&r, SMTP_STAGE_GREETING, SMTP_CAUSE_SILENT, 0, NULL, NULL, "SMTP greeting from 127.0.0.1:4650 timed out after 2 s",
 	     "port 4650", "implicit TLS", "smtp.encryption=ssl");
+	smtp_result_free(&r);
+	/* auto on 4650 tried implicit TLS on a second connection already: neither answered */
+	prep(&r, "127.0.0.1", 4650, 0, 0);
+	HINT(&r, SMTP_STAGE_GREETING, SMTP_CAUSE_SILENT, 0, NULL, NULL, "SMTP greeting from 127.0.0.1:4650 timed out after 15 s",
+	     "port 4650", "TLS handshake on a second connection", "not an SMTP server", "smtp.port");
+	CHECK(!has(r.hint, "set smtp.encryption=ssl"));
+	smtp_result_free(&r);
+	/* auto on 587 and 2525 does not try TLS: the hint for the silent port stays */
+	prep(&r, "127.0.0.1", 2525, 0, 0);
+	HINT(&r, SMTP_STAGE_GREETING, SMTP_CAUSE_SILENT, 0, NULL, NULL, "SMTP greeting from 127.0.0.1:2525 timed out after 15 s",
+	     "port 2525", "implicit TLS", "smtp.encryption=ssl");
 	smtp_result_free(&r);
 	/* a server that sent something (a trickle) is not waiting for TLS */
 	prep(&r, "127.0.0.1", 4650, 0, 0);
@@ -341,8 +352,47 @@ static void test_envelope(void)
 	snprintf(r.auth_mech, sizeof(r.auth_mech), "PLAIN");
 	HINT(&r, SMTP_STAGE_MAIL, SMTP_CAUSE_REPLY, 553, "5.7.1", "<a@example.com>: Sender address rejected: not owned by user alice",
 	     "SMTP MAIL FROM <a@example.com> refused: 553 5.7.1 <a@example.com>: Sender address rejected: not owned by user alice",
-	     "refused the sender address", "smtp.from", "-f");
+	     "send only as the addresses it owns", "smtp.from", "smtp.username");
 	smtp_result_free(&r);
+	prep(&r, "127.0.0.1", 587, CREDENTIALS, 1);
+	snprintf(r.auth_mech, sizeof(r.auth_mech), "PLAIN");
+	HINT(&r, SMTP_STAGE_MAIL, SMTP_CAUSE_REPLY, 550, "5.1.8", "<a@nowhere.invalid>: Domain of sender address does not exist",
+	     "SMTP MAIL FROM <a@nowhere.invalid> refused: 550 5.1.8 ...", "refused the sender address", "smtp.from", "-f");
+	smtp_result_free(&r);
+	/* the probe's send-as cases: Microsoft 365, Gmail aliases, Postfix's delayed sender check at RCPT */
+	prep(&r, "smtp.office365.com", 587, STARTTLS | CREDENTIALS, 1);
+	snprintf(r.auth_mech, sizeof(r.auth_mech), "LOGIN");
+	HINT(&r, SMTP_STAGE_MAIL, SMTP_CAUSE_REPLY, 550, "5.7.60",
+	     "SMTP; Client does not have permissions to send as this sender",
+	     "SMTP MAIL FROM <boss@example.com> refused: 550 5.7.60 SMTP; Client does not have permissions to send as this "
+	     "sender",
+	     "Microsoft 365", "Send As", "smtp.from");
+	smtp_result_free(&r);
+	prep(&r, "smtp.gmail.com", 587, STARTTLS | CREDENTIALS, 1);
+	snprintf(r.auth_mech, sizeof(r.auth_mech), "PLAIN");
+	HINT(&r, SMTP_STAGE_MAIL, SMTP_CAUSE_REPLY, 553, "5.7.1",
+	     "Sender address is not a verified alias of this account. d2sm123 - gsmtp",
+	     "SMTP MAIL FROM <other@example.com> refused: 553 5.7.1 ...", "Gmail", "Send mail as", "verif");
+	smtp_result_free(&r);
+	prep(&r, "127.0.0.1", 587, CREDENTIALS, 1);
+	snprintf(r.auth_mech, sizeof(r.auth_mech), "PLAIN");
+	HINT(&r, SMTP_STAGE_RCPT, SMTP_CAUSE_REPLY, 553, "5.7.1", "<a@example.com>: Sender address rejected: not owned by user alice",
+	     "SMTP RCPT TO <a@example.com> refused: 553 5.7.1 ...", "send only as the addresses it owns");
+	smtp_result_free(&r);
+	/* a Gmail recipient that does not exist is not a send-as problem */
+	prep(&r, "smtp.gmail.com", 587, STARTTLS | CREDENTIALS, 1);
+	snprintf(r.auth_mech, sizeof(r.auth_mech), "PLAIN");
+	HINT(&r, SMTP_STAGE_RCPT, SMTP_CAUSE_REPLY, 550, "5.1.1",
+	     "The email account that you tried to reach does not exist. d2sm123 - gsmtp",
+	     "SMTP RCPT TO <nobody@gmail.com> refused: 550 5.1.1 ...", "the mailbox does not exist");
+	CHECK(!has(r.hint, "alias"));
+	smtp_result_free(&r);
+	/* relay denied, Exchange's words */
+	prep(&r, "mail.example.com", 25, 0, 0);
+	HINT(&r, SMTP_STAGE_RCPT, SMTP_CAUSE_REPLY, 550, "5.7.54", "SMTP; Unable to relay recipient in non-accepted domain",
+	     "SMTP RCPT TO <x@other.example> refused: 550 5.7.54 ...", "relays mail to other domains only", "smtp.username");
+	smtp_result_free(&r);
+
 	prep(&r, "127.0.0.1", 587, 0, 0);
 	HINT(&r, SMTP_STAGE_MAIL, SMTP_CAUSE_REPLY, 451, "4.1.8", "<a@example.com>: Sender address rejected: Domain not found",
 	     "SMTP MAIL FROM <a@example.com> refused: 451 4.1.8 ...", "temporary", "try again later");
@@ -452,8 +502,135 @@ static void test_rules(void)
 	}
 }
 
+/* A failed connect with the ports probed: the hint names the port that answers and its setting. */
+static void set_ports(smtp_result *r, int asked, const int *ports, const smtp_port_state *st, int n)
+{
+	int i, j;
+
+	smtp_port_report_init(&r->ports, asked);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < r->ports.n; j++) {
+			if (r->ports.port[j] == ports[i]) {
+				r->ports.state[j] = st[i];
+			}
+		}
+	}
+}
+
+static void test_ports(void)
+{
+	static const int p4[] = {465, 587, 2525, 10025};
+	smtp_result r;
+	smtp_port_report rep;
+
+	/* the report: 465, 587, 2525 and the asked port, ascending, once each */
+	smtp_port_report_init(&rep, 10025);
+	CHECK(rep.n == 4 && rep.port[0] == 465 && rep.port[1] == 587 && rep.port[2] == 2525 && rep.port[3] == 10025);
+	smtp_port_report_init(&rep, 25);
+	CHECK(rep.n == 4 && rep.port[0] == 25 && rep.port[3] == 2525);
+	smtp_port_report_init(&rep, 587);
+	CHECK(rep.n == 3 && rep.port[1] == 587);
+	smtp_port_report_init(&rep, 1000);
+	CHECK(rep.n == 4 && rep.port[0] == 465 && rep.port[1] == 587 && rep.port[2] == 1000 && rep.port[3] == 2525);
+	CHECK(smtp_port_report_get(&rep, 1000) == SMTP_PORT_UNKNOWN && smtp_port_report_get(&rep, 1) == SMTP_PORT_UNKNOWN);
+	CHECK_STR(smtp_port_state_name(SMTP_PORT_OPEN), "open");
+	CHECK_STR(smtp_port_state_name(SMTP_PORT_TIMEOUT), "timeout");
+	CHECK_STR(smtp_port_state_name(SMTP_PORT_REFUSED), "refused");
+	CHECK_STR(smtp_port_state_name(SMTP_PORT_UNREACHABLE), "unreachable");
+
+	/* 587 dropped, 465 open: the brief's case */
+	{
+		static const int p[] = {465, 587, 2525};
+		static const smtp_port_state st[] = {SMTP_PORT_OPEN, SMTP_PORT_TIMEOUT, SMTP_PORT_TIMEOUT};
+		prep(&r, "smtp.example.com", 587, STARTTLS, 0);
+		set_ports(&r, 587, p, st, 3);
+		HINT(&r, SMTP_STAGE_CONNECT, SMTP_CAUSE_TIMEOUT, 0, NULL, NULL,
+		     "SMTP connect to smtp.example.com:587 timed out after 12 s",
+		     "Port 587 is blocked here, but 465 is open on smtp.example.com: set smtp.port=465 and "
+		     "smtp.encryption=ssl");
+		CHECK(!has(r.hint, "too"));
+		smtp_result_free(&r);
+	}
+	/* 25 refused; 587 preferred over 465, both open, 2525 too */
+	{
+		static const int p[] = {25, 465, 587, 2525};
+		static const smtp_port_state st[] = {SMTP_PORT_REFUSED, SMTP_PORT_OPEN, SMTP_PORT_OPEN, SMTP_PORT_OPEN};
+		prep(&r, "mx.example.com", 25, 0, 0);
+		set_ports(&r, 25, p, st, 4);
+		HINT(&r, SMTP_STAGE_CONNECT, SMTP_CAUSE_REFUSED, 0, NULL, NULL, "SMTP connect to mx.example.com:25 failed",
+		     "Port 25 refuses connections, but 587 is open", "smtp.port=587 and smtp.encryption=tls",
+		     "Port 465 is open too.", "Port 2525 is open too.");
+		smtp_result_free(&r);
+	}
+	/* everything refused: not a submission server */
+	{
+		static const smtp_port_state st[] = {SMTP_PORT_REFUSED, SMTP_PORT_REFUSED, SMTP_PORT_REFUSED,
+		                                     SMTP_PORT_REFUSED};
+		prep(&r, "www.example.com", 10025, 0, 0);
+		set_ports(&r, 10025, p4, st, 4);
+		HINT(&r, SMTP_STAGE_CONNECT, SMTP_CAUSE_REFUSED, 0, NULL, NULL, "SMTP connect to www.example.com:10025 failed",
+		     "refuses connections on port 10025 and on 465, 587 and 2525 too", "check smtp.host");
+		smtp_result_free(&r);
+	}
+	/* everything dropped: the provider blocks outgoing mail */
+	{
+		static const smtp_port_state st[] = {SMTP_PORT_TIMEOUT, SMTP_PORT_TIMEOUT, SMTP_PORT_REFUSED,
+		                                     SMTP_PORT_TIMEOUT};
+		prep(&r, "smtp.example.com", 10025, 0, 0);
+		set_ports(&r, 10025, p4, st, 4);
+		HINT(&r, SMTP_STAGE_CONNECT, SMTP_CAUSE_TIMEOUT, 0, NULL, NULL, "SMTP connect timed out",
+		     "does not answer on port 10025, nor on 465, 587 or 2525", "hosting provider");
+		smtp_result_free(&r);
+	}
+	/* the asked port dropped, the others refused */
+	{
+		static const smtp_port_state st[] = {SMTP_PORT_REFUSED, SMTP_PORT_REFUSED, SMTP_PORT_REFUSED,
+		                                     SMTP_PORT_TIMEOUT};
+		prep(&r, "smtp.example.com", 10025, 0, 0);
+		set_ports(&r, 10025, p4, st, 4);
+		HINT(&r, SMTP_STAGE_CONNECT, SMTP_CAUSE_TIMEOUT, 0, NULL, NULL, "SMTP connect timed out",
+		     "does not answer on port 10025, and refuses connections on 465, 587 and 2525", "smtp.port");
+		smtp_result_free(&r);
+	}
+	/* the asked port is one of the three: named once */
+	{
+		static const int p[] = {465, 587, 2525};
+		static const smtp_port_state st[] = {SMTP_PORT_TIMEOUT, SMTP_PORT_TIMEOUT, SMTP_PORT_TIMEOUT};
+		prep(&r, "smtp.example.com", 587, STARTTLS, 0);
+		set_ports(&r, 587, p, st, 3);
+		HINT(&r, SMTP_STAGE_CONNECT, SMTP_CAUSE_TIMEOUT, 0, NULL, NULL, "SMTP connect timed out",
+		     "does not answer on port 587, nor on 465 or 2525:");
+		smtp_result_free(&r);
+	}
+	/* no route */
+	{
+		static const smtp_port_state st[] = {SMTP_PORT_UNREACHABLE, SMTP_PORT_UNREACHABLE, SMTP_PORT_UNREACHABLE,
+		                                     SMTP_PORT_UNREACHABLE};
+		prep(&r, "10.9.9.9", 10025, 0, 0);
+		set_ports(&r, 10025, p4, st, 4);
+		HINT(&r, SMTP_STAGE_CONNECT, SMTP_CAUSE_UNREACHABLE, 0, NULL, NULL, "SMTP connect failed: No route to host",
+		     "no route to 10.9.9.9", "network");
+		smtp_result_free(&r);
+	}
+	/* the asked port answers now: a passing failure */
+	{
+		static const smtp_port_state st[] = {SMTP_PORT_REFUSED, SMTP_PORT_REFUSED, SMTP_PORT_REFUSED, SMTP_PORT_OPEN};
+		prep(&r, "smtp.example.com", 10025, 0, 0);
+		set_ports(&r, 10025, p4, st, 4);
+		HINT(&r, SMTP_STAGE_CONNECT, SMTP_CAUSE_REFUSED, 0, NULL, NULL, "SMTP connect failed", "accepts connections now",
+		     "try again");
+		smtp_result_free(&r);
+	}
+	/* not probed (mail()): today's hint */
+	prep(&r, "smtp.example.com", 587, 0, 0);
+	HINT(&r, SMTP_STAGE_CONNECT, SMTP_CAUSE_REFUSED, 0, NULL, NULL, "SMTP connect failed", "Nothing accepts connections",
+	     "try 587, 465 or 2525");
+	smtp_result_free(&r);
+}
+
 static void run_tests(void)
 {
+	test_ports();
 	test_google();
 	test_microsoft();
 	test_other_auth();

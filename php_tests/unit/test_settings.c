@@ -148,8 +148,17 @@ static void test_host_errors(void)
 	CHECK(E("good:25, bad:0", "\"bad:0\""));       /* names the bad entry */
 }
 
+static void test_auto_detects_tls(void)
+{
+	CHECK(!smtp_auto_detects_tls(25) && !smtp_auto_detects_tls(587) && !smtp_auto_detects_tls(2525));
+	CHECK(!smtp_auto_detects_tls(465)); /* implicit TLS from the start */
+	CHECK(smtp_auto_detects_tls(10465) && smtp_auto_detects_tls(4650) && smtp_auto_detects_tls(8025));
+	CHECK(!smtp_auto_detects_tls(0) && !smtp_auto_detects_tls(-1));
+}
+
 static void run_tests(void)
 {
+	test_auto_detects_tls();
 	test_encryption();
 	test_auth();
 	test_hosts();

@@ -295,8 +295,89 @@ static void test_observer(void)
 	smtp_message_free(&m);
 }
 
+/* smtp_check()'s sender probe: MAIL, RCPT, RSET (pipelined: one write), never DATA; refusals at
+ * MAIL and at RCPT with the server's code; serial without PIPELINING. */
+static void test_probe(void)
+{
+	static const step ok_pipe[] = {GREET, EHLO, SEND("250-fake.example\r\n250-PIPELINING\r\n250 SIZE 1000\r\n"),
+	                               BATCH("MAIL FROM:<me@example.org>\r\nRCPT TO:<you@example.org>\r\nRSET\r\n"),
+	                               SEND("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n250 2.0.0 Ok\r\n"), QUIT_BYE, END};
+	static const step mail_refused[] = {
+	    GREET, EHLO, SEND("250-fake.example\r\n250 PIPELINING\r\n"),
+	    BATCH("MAIL FROM:<boss@example.org>\r\nRCPT TO:<boss@example.org>\r\nRSET\r\n"),
+	    SEND("550 5.7.60 SMTP; Client does not have permissions to send as this sender\r\n503 5.5.1 need MAIL\r\n"
+	         "250 2.0.0 Ok\r\n"),
+	    QUIT_BYE, END};
+	static const step rcpt_refused_serial[] = {GREET, EHLO, SEND("250 fake.example\r\n"),
+	                                           LINE("MAIL FROM:<me@example.org>"), SEND("250 2.1.0 Ok\r\n"),
+	                                           LINE("RCPT TO:<x@other.example>"),
+	                                           SEND("554 5.7.1 <x@other.example>: Relay access denied\r\n"),
+	                                           LINE("RSET"), SEND("250 2.0.0 Ok\r\n"), QUIT_BYE, END};
+	static const step mail_only[] = {GREET, EHLO, SEND("250 fake.example\r\n"), LINE("MAIL FROM:<me@example.org>"),
+	                                 SEND("250 2.1.0 Ok\r\n"), LINE("RSET"), SEND("250 2.0.0 Ok\r\n"), QUIT_BYE, END};
+	fake f;
+	smtp_config cfg;
+	smtp_result r;
+
+	CHECK(fake_start(&f, ok_pipe) == 0);
+	cfg_init(&cfg, &f);
+	smtp_result_init(&r);
+	CHECK(smtp_check_sender(&cfg, "me@example.org", "you@example.org", &r) == 0);
+	CHECK(fake_finish(&f));
+	CHECK(r.ok == 1 && r.stage == SMTP_STAGE_DONE);
+	CHECK(r.probe.mail_code == 250 && r.probe.rcpt_code == 250);
+	CHECK(r.round_trips == 4); /* greeting, EHLO, the probe, QUIT */
+	CHECK(!contains(&r.transcript, "DATA") && !contains(&r.transcript, "BDAT"));
+	CHECK(r.rcpt_count == 0);
+	smtp_result_free(&r);
+
+	CHECK(fake_start(&f, mail_refused) == 0);
+	cfg_init(&cfg, &f);
+	smtp_result_init(&r);
+	CHECK(smtp_check_sender(&cfg, "boss@example.org", "boss@example.org", &r) != 0);
+	CHECK(fake_finish(&f));
+	CHECK(r.ok == 0 && r.stage == SMTP_STAGE_MAIL && r.code == 550);
+	CHECK_STR(r.enhanced, "5.7.60");
+	CHECK(r.probe.mail_code == 550 && r.probe.rcpt_code == 0); /* the 503 after a refused MAIL says nothing */
+	CHECK_STR(r.error, "SMTP MAIL FROM <boss@example.org> refused: 550 5.7.60 SMTP; Client does not have permissions to "
+	                   "send as this sender");
+	CHECK(r.hint && strstr(r.hint, "Send As"));
+	smtp_result_free(&r);
+
+	CHECK(fake_start(&f, rcpt_refused_serial) == 0);
+	cfg_init(&cfg, &f);
+	smtp_result_init(&r);
+	CHECK(smtp_check_sender(&cfg, "me@example.org", "x@other.example", &r) != 0);
+	CHECK(fake_finish(&f));
+	CHECK(r.ok == 0 && r.stage == SMTP_STAGE_RCPT && r.code == 554);
+	CHECK(r.probe.mail_code == 250 && r.probe.rcpt_code == 554);
+	CHECK(r.hint && strstr(r.hint, "relays mail to other domains only"));
+	smtp_result_free(&r);
+
+	CHECK(fake_start(&f, mail_only) == 0);
+	cfg_init(&cfg, &f);
+	smtp_result_init(&r);
+	CHECK(smtp_check_sender(&cfg, "me@example.org", NULL, &r) == 0);
+	CHECK(fake_finish(&f));
+	CHECK(r.ok == 1 && r.probe.mail_code == 250 && r.probe.rcpt_code == 0);
+	smtp_result_free(&r);
+
+	/* an address that cannot go into a command: nothing sent for it */
+	{
+		static const step bad[] = {GREET, EHLO, SEND("250 fake.example\r\n"), QUIT_BYE, END};
+		CHECK(fake_start(&f, bad) == 0);
+		cfg_init(&cfg, &f);
+		smtp_result_init(&r);
+		CHECK(smtp_check_sender(&cfg, "not an address", NULL, &r) != 0);
+		CHECK(fake_finish(&f));
+		CHECK(r.stage == SMTP_STAGE_MAIL && r.err.cause == SMTP_CAUSE_INPUT && r.probe.mail_code == 0);
+		smtp_result_free(&r);
+	}
+}
+
 static void run_tests(void)
 {
+	test_probe();
 	test_bdat_pipelined();
 	test_bdat_all_refused();
 	test_bdat_serial_refused_after();
