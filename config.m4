@@ -32,14 +32,14 @@ if test "$PHP_SMTP" != "no"; then
   dnl header-only: event.h FORMATS
   SMTP_SUPPORT="buf.c strlist.c base64.c clock.c body.c wbuf.c"
   SMTP_FORMATS="error.c address.c reply.c ehlo.c message.c sendmail_args.c settings.c hint.c json.c spool_entry.c"
-  SMTP_WIRE="net.c tls.c chat.c data.c bdat.c"
+  SMTP_WIRE="net.c tls.c chat.c data.c bdat.c dkim.c"
   SMTP_PROTOCOL="sasl.c auth.c session.c transaction.c"
   SMTP_DELIVERY="route.c pool.c submit.c result.c oauth.c oauth_curl.c log.c spool.c"
   SMTP_CORE=""
   for f in $SMTP_SUPPORT $SMTP_FORMATS $SMTP_WIRE $SMTP_PROTOCOL $SMTP_DELIVERY; do
     SMTP_CORE="$SMTP_CORE ext/core/$f"
   done
-  SMTP_BINDING="ext/smtp.c ext/smtp_settings.c ext/smtp_ini.c ext/smtp_mail.c ext/smtp_mail_paths.c ext/smtp_array.c ext/smtp_functions.c ext/smtp_oauth.c ext/smtp_spool.c"
+  SMTP_BINDING="ext/smtp.c ext/smtp_settings.c ext/smtp_ini.c ext/smtp_mail.c ext/smtp_mail_paths.c ext/smtp_array.c ext/smtp_functions.c ext/smtp_oauth.c ext/smtp_spool.c ext/smtp_dkim.c"
   PHP_NEW_EXTENSION(smtp, $SMTP_BINDING $SMTP_CORE, $ext_shared,, $SMTP_CFLAGS)
   PHP_ADD_BUILD_DIR($ext_builddir/ext)
   PHP_ADD_BUILD_DIR($ext_builddir/ext/core)

@@ -20,6 +20,9 @@ ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	/* per request: */
 	zend_long spool_due;               /* messages this request spooled to deliver at its end */
 	bool log_warned;                   /* smtp.log could not be written (warned once a request) */
+	struct smtp_dkim_signer *dkim;     /* DKIM keys loaded from smtp.dkim_* (smtp_dkim.c), or NULL */
+	char *dkim_id;                     /* the settings they were loaded from (malloc'd), dkim_id_len bytes */
+	size_t dkim_id_len;
 ZEND_END_MODULE_GLOBALS(smtp)
 
 ZEND_EXTERN_MODULE_GLOBALS(smtp)

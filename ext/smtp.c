@@ -11,6 +11,7 @@
 #include "smtp_mail.h"
 #include "smtp_array.h"
 #include "smtp_spool.h"
+#include "smtp_dkim.h"
 #include "smtp_arginfo.h"
 #include "core/tls.h"
 #include "core/pool.h"
@@ -48,6 +49,7 @@ static PHP_GSHUTDOWN_FUNCTION(smtp)
 	smtp_globals->tls_cache = NULL;
 	smtp_token_cache_free(smtp_globals->token_cache); /* wipes the tokens */
 	smtp_globals->token_cache = NULL;
+	smtp_dkim_release(&smtp_globals->dkim, &smtp_globals->dkim_id);
 }
 
 static PHP_MINIT_FUNCTION(smtp)

@@ -10,6 +10,7 @@
 
 #include "php_smtp.h"
 #include "smtp_ini.h"
+#include "smtp_dkim.h"
 #include "smtp_settings.h"
 #include "smtp_array.h"
 #include "smtp_oauth.h"
@@ -177,6 +178,14 @@ static void smtp_fail_before(smtp_result *res, smtp_stage stage, const char *sen
 	}
 }
 
+static void smtp_fail_dkim(smtp_result *res, const char *sentence, const smtp_config *cfg)
+{
+	smtp_result_set_error(res, SMTP_STAGE_DKIM, SMTP_CAUSE_DKIM, "%s", sentence);
+	if (cfg && cfg->hosts) {
+		smtp_copy_str(res->host, sizeof(res->host), cfg->hosts);
+	}
+}
+
 static void smtp_fail_locked(smtp_result *res, const char *option)
 {
 	char sentence[256];
@@ -291,6 +300,10 @@ PHP_FUNCTION(smtp_test_send)
 		smtp_fail_before(&res, SMTP_STAGE_OAUTH, err, &o.cfg);
 		goto done;
 	}
+	if (smtp_dkim_config(&o.cfg, err, sizeof(err)) != SUCCESS) {
+		smtp_fail_dkim(&res, err, &o.cfg);
+		goto done;
+	}
 	o.cfg.persistent = 0; /* a test shows the whole handshake: never a kept connection */
 	o.cfg.probe_ports = 1; /* a failed connect says which ports answer */
 	smtp_submit(&o.cfg, &msg, &res);
@@ -354,6 +367,8 @@ PHP_FUNCTION(smtp_check)
 		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
 	} else if (smtp_oauth_call_prepare(&oauth, &o.cfg, &o.oauth, err, sizeof(err)) != SUCCESS) {
 		smtp_fail_before(&res, SMTP_STAGE_OAUTH, err, &o.cfg);
+	} else if (smtp_dkim_config(&o.cfg, err, sizeof(err)) != SUCCESS) {
+		smtp_fail_dkim(&res, err, &o.cfg); /* a check loads the keys: a bad one shows before the first send */
 	} else {
 		o.cfg.probe_ports = 1; /* a failed connect says which ports answer */
 		smtp_check_sender(&o.cfg, res.probe.asked ? res.probe.from : NULL, res.probe.asked ? res.probe.rcpt : NULL, &res);

@@ -75,6 +75,7 @@ static ZEND_INI_MH(smtp_ini_on_FLAG)
 #define smtp_ini_on_ADDRESS smtp_ini_on_LINE
 #define smtp_ini_on_SECRET  smtp_ini_on_LINE
 #define smtp_ini_on_CAFILE  smtp_ini_on_LINE
+#define smtp_ini_on_KEYFILE smtp_ini_on_LINE
 
 /* The password is shown as a reference (env:NAME, file:/path) or as ********, never itself. */
 static ZEND_INI_DISP(smtp_password_displayer)
@@ -96,6 +97,24 @@ static ZEND_INI_DISP(smtp_password_displayer)
 	}
 }
 
+/* A key source is shown as it is (paths, env:NAME), unless it holds key material by mistake. */
+static ZEND_INI_DISP(smtp_keyfile_displayer)
+{
+	zend_string *v = (type == ZEND_INI_DISPLAY_ORIG && ini_entry->modified)
+		? ini_entry->orig_value : ini_entry->value;
+	if (!v || ZSTR_LEN(v) == 0) {
+		PUTS(sapi_module.phpinfo_as_text ? "no value" : "<i>no value</i>");
+	} else if (strstr(ZSTR_VAL(v), "-----") != NULL) {
+		PUTS("********");
+	} else if (sapi_module.phpinfo_as_text) {
+		PHPWRITE(ZSTR_VAL(v), ZSTR_LEN(v));
+	} else {
+		zend_string *esc = php_info_html_esc(ZSTR_VAL(v));
+		PHPWRITE(ZSTR_VAL(esc), ZSTR_LEN(esc));
+		zend_string_release(esc);
+	}
+}
+
 /* How phpinfo() shows each kind (NULL: as it is). */
 #define SMTP_INI_DISPLAYER_HOSTS      NULL
 #define SMTP_INI_DISPLAYER_PORT       NULL
@@ -108,6 +127,7 @@ static ZEND_INI_DISP(smtp_password_displayer)
 #define SMTP_INI_DISPLAYER_ADDRESS    NULL
 #define SMTP_INI_DISPLAYER_SECRET     smtp_password_displayer
 #define SMTP_INI_DISPLAYER_CAFILE     NULL
+#define SMTP_INI_DISPLAYER_KEYFILE    smtp_keyfile_displayer
 #define SMTP_INI_DISPLAYER_FLAG       zend_ini_boolean_displayer_cb
 #define SMTP_INI_DISPLAYER_PROVIDER   NULL
 #define SMTP_INI_DISPLAYER_GRANT      NULL

@@ -17,6 +17,7 @@
 
 #include "php_smtp.h"
 #include "smtp_ini.h"
+#include "smtp_dkim.h"
 #include "smtp_mail.h"
 #include "smtp_oauth.h"
 #include "smtp_array.h"
@@ -297,6 +298,13 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 		smtp_ini_secret_free(&secret);
 		smtp_message_free(&msg);
 		smtp_mail_fail_early(SMTP_STAGE_OAUTH, SMTP_CAUSE_CONFIG, err);
+		goto out;
+	}
+	if (smtp_dkim_config(&cfg, err, sizeof(err)) != SUCCESS) {
+		smtp_oauth_call_free(&oauth);
+		smtp_ini_secret_free(&secret);
+		smtp_message_free(&msg);
+		smtp_mail_fail_early(SMTP_STAGE_DKIM, SMTP_CAUSE_DKIM, err);
 		goto out;
 	}
 

@@ -65,7 +65,11 @@
 	X(spool_dir,            LINE,       "",       ALL,  NO,   global, _) \
 	X(spool_max_age,        COUNT,      "432000", ALL,  NO,   global, _) \
 	X(deferred,             FLAG,       "0",      ALL,  NO,   global, _) \
-	X(log,                  LINE,       "",       ALL,  NO,   global, _)
+	X(log,                  LINE,       "",       ALL,  NO,   global, _) \
+	/* DKIM signing (issue 11): read by smtp_dkim.c, which keeps the loaded keys */ \
+	X(dkim_domain,          LINE,       "",     ALL,    NO,   global, _) \
+	X(dkim_selector,        LINE,       "",     ALL,    NO,   global, _) \
+	X(dkim_private_key,     KEYFILE,    "",     ALL,    NO,   global, _)
 
 /* Options of smtp_test_send() that are no setting: X(name, kind, option, target, field), the
  * columns of the table above. They follow the settings' options in the "known: ..." list. */
@@ -92,6 +96,8 @@
  *   ADDRESS     an address (an option: one line, empty or an address; the ini value is not checked)
  *   SECRET      a LINE: literal, env:NAME or file:/path; phpinfo() shows ******** for a literal
  *   CAFILE      a LINE: a path; an empty setting means openssl.cafile, then the system store
+ *   KEYFILE     a LINE: comma-separated key sources, each a path, file:/path or env:NAME; phpinfo()
+ *               shows it, except a value that looks like key material itself
  *   FLAG        a boolean
  *   PROVIDER    google, microsoft, custom, or empty (OAuth off: the password is the access token)
  *   GRANT       refresh_token, client_credentials
@@ -107,6 +113,7 @@
 #define SMTP_KIND_CTYPE_ADDRESS    char *
 #define SMTP_KIND_CTYPE_SECRET     char *
 #define SMTP_KIND_CTYPE_CAFILE     char *
+#define SMTP_KIND_CTYPE_KEYFILE    char *
 #define SMTP_KIND_CTYPE_FLAG       bool
 #define SMTP_KIND_CTYPE_PROVIDER   char *
 #define SMTP_KIND_CTYPE_GRANT      char *

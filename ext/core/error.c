@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-static const char *const stage_names[] = {"connect", "greeting", "tls",  "ehlo", "auth",
-                                          "mail",    "rcpt",     "data", "done", "oauth"};
+static const char *const stage_names[] = {"connect", "greeting", "tls",  "ehlo",  "auth", "mail",
+                                          "rcpt",    "data",     "done", "oauth", "dkim"};
 
 const char *smtp_stage_name(smtp_stage s)
 {
@@ -62,6 +62,7 @@ static const struct {
     {SMTP_CAUSE_OAUTH_ENDPOINT, "oauth_endpoint", SMTP_ERR_PROTOCOL},
     {SMTP_CAUSE_OAUTH_TOKEN_REFUSED, "oauth_token_refused", SMTP_ERR_REPLY},
     {SMTP_CAUSE_OAUTH_UNAVAILABLE, "oauth_unavailable", SMTP_ERR_NET},
+    {SMTP_CAUSE_DKIM, "dkim", SMTP_ERR_LOCAL},
 };
 
 const char *smtp_cause_name(smtp_cause c)

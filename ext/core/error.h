@@ -14,10 +14,11 @@ typedef enum {
 	SMTP_STAGE_RCPT,
 	SMTP_STAGE_DATA,
 	SMTP_STAGE_DONE,
-	SMTP_STAGE_OAUTH /* the access token from the OAuth token endpoint (oauth.c), before AUTH */
+	SMTP_STAGE_OAUTH, /* the access token from the OAuth token endpoint (oauth.c), before AUTH */
+	SMTP_STAGE_DKIM   /* signing before anything is sent: the keys (smtp.dkim_*) or the signature */
 } smtp_stage;
 
-const char *smtp_stage_name(smtp_stage s); /* "connect" ... "done", "oauth" */
+const char *smtp_stage_name(smtp_stage s); /* "connect" ... "done", "oauth", "dkim" */
 
 typedef enum {
 	SMTP_ERR_NONE = 0,
@@ -73,7 +74,8 @@ typedef enum {
 	SMTP_CAUSE_OAUTH_CONSENT,        /* consent or permission missing (AADSTS65001, invalid_scope) */
 	SMTP_CAUSE_OAUTH_ENDPOINT,       /* an HTTP error or an answer that is not a token response */
 	SMTP_CAUSE_OAUTH_TOKEN_REFUSED,  /* the SMTP server refused a freshly fetched access token */
-	SMTP_CAUSE_OAUTH_UNAVAILABLE     /* HTTP 5xx or 429, or temporarily_unavailable: worth a later retry */
+	SMTP_CAUSE_OAUTH_UNAVAILABLE,    /* HTTP 5xx or 429, or temporarily_unavailable: worth a later retry */
+	SMTP_CAUSE_DKIM                  /* a DKIM key cannot be used (smtp.dkim_*) or signing failed */
 } smtp_cause;
 
 const char *smtp_cause_name(smtp_cause c); /* "resolve", "cert_name" ... for logs and tests */

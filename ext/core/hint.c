@@ -720,6 +720,14 @@ void smtp_hint(const smtp_err *e, const char *text, const smtp_hint_facts *f, ch
 			         "account may not use): check smtp.from and the content.");
 		}
 		return;
+	case SMTP_STAGE_DKIM:
+		if (e->cause == SMTP_CAUSE_DKIM) {
+			snprintf(h, hl,
+			         "Nothing was sent: fix the DKIM settings (smtp.dkim_domain, smtp.dkim_selector, "
+			         "smtp.dkim_private_key: a PEM private key, RSA of 2048 bits or Ed25519, readable by PHP, one "
+			         "selector per key) or leave all three empty to send unsigned; smtp_check() reports the keys.");
+		}
+		return;
 	default:
 		return;
 	}

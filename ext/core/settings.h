@@ -48,6 +48,8 @@ typedef struct {
 	const struct smtp_token_source *token_source;
 	const char *oauth_key;
 	int probe_ports; /* smtp_check()/smtp_test_send(): after a failed connect, which ports answer */
+	/* DKIM: the keys the caller loaded (dkim.h, smtp.dkim_*), lent like the TLS cache; NULL: no signing */
+	const struct smtp_dkim_signer *dkim;
 } smtp_config;
 
 /* Everything that identifies a session, as 64 hex digits (SHA-256): hosts, port, encryption, user, the

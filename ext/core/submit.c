@@ -1,6 +1,7 @@
 /* The entry points. Pure C. */
 #include "submit.h"
 
+#include "dkim.h"
 #include "net.h"
 #include "pool.h"
 #include "route.h"
@@ -9,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define DEFAULT_TIMEOUT_MS 15000
 
@@ -80,6 +82,31 @@ void smtp_submit_limits(const smtp_config *cfg, smtp_pool_limits *lim)
 	lim->probe_ms = SMTP_POOL_PROBE_MS;
 }
 
+/* The message with its DKIM-Signature fields before the header section: a copy of the smtp_message
+ * whose headers are the signatures plus the original headers, its body the same pointers (nothing
+ * of the body is copied). 0, or -1 after telling the failure (stage dkim). */
+static int dkim_sign(const smtp_config *cfg, const smtp_message *msg, smtp_message *out, const smtp_observer *obs,
+                     smtp_err *err)
+{
+	char sentence[400], why[300];
+	smtp_buf h;
+
+	why[0] = '\0';
+	*out = *msg;
+	smtp_buf_init(&h, 0);
+	if (smtp_dkim_sign(cfg->dkim, msg, time(NULL), &h, why, sizeof(why)) != 0
+	    || smtp_buf_append(&h, msg->headers.data, msg->headers.len) != 0) {
+		smtp_buf_free(&h);
+		snprintf(sentence, sizeof(sentence), "DKIM signing failed, nothing was sent: %s",
+		         why[0] ? why : "out of memory");
+		smtp_observe_failure(obs, SMTP_STAGE_DKIM, SMTP_CAUSE_DKIM, sentence, err);
+		return -1;
+	}
+	out->size = msg->size + (h.len - msg->headers.len);
+	out->headers = h;
+	return 0;
+}
+
 /* The probe of a check (NULL: none). */
 typedef struct {
 	const char *from;
@@ -97,6 +124,8 @@ static int submit_run(const smtp_config *cfg, const smtp_message *msg, const pro
 	                                                               * really connect */
 	smtp_pool_stats *stats = smtp_pool_stats_of(cfg->pool);
 	smtp_pool_limits lim;
+	smtp_message signed_msg;
+	int is_signed = 0;
 	smtp_session *s = NULL;
 	smtp_event ev;
 	smtp_observer wrap;
@@ -114,6 +143,18 @@ static int submit_run(const smtp_config *cfg, const smtp_message *msg, const pro
 	wrap.ctx = &cnt;
 	obs = &wrap;
 	smtp_submit_limits(cfg, &lim);
+	if (cfg->dkim && msg) {
+		if (dkim_sign(cfg, msg, &signed_msg, obs, err) != 0) {
+			goto done;
+		}
+		msg = &signed_msg;
+		is_signed = 1;
+	} else if (cfg->dkim) {
+		char keys[400], note[460];
+		smtp_dkim_signer_describe(cfg->dkim, keys, sizeof(keys));
+		snprintf(note, sizeof(note), "DKIM keys loaded: %s", keys);
+		smtp_observe_text(obs, SMTP_EV_NOTE, NULL, note);
+	}
 	if (!tls) {
 		tls = own = smtp_tls_cache_new();
 		if (!tls) {
@@ -182,6 +223,9 @@ static int submit_run(const smtp_config *cfg, const smtp_message *msg, const pro
 		smtp_session_free(s);
 	}
 done:
+	if (is_signed) {
+		smtp_buf_free(&signed_msg.headers);
+	}
 	smtp_tls_cache_free(own);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = SMTP_EV_TIMING;

@@ -68,5 +68,6 @@ run_harness json 16384 "buf clock error json oauth oauth_curl" -lcrypto
 # the whole engine: the harness puts its in-memory server under the connection (see fuzz_session.c)
 all_core=$(cd "$core" && ls ./*.c | sed -e 's|^\./||' -e 's|\.c$||' | tr '\n' ' ')
 run_harness session 16384 "$all_core" "-Wl,--wrap=smtp_conn_open -lssl -lcrypto -lcares"
+run_harness dkim 70000 "buf strlist base64 body wbuf data address message settings dkim" "-lssl -lcrypto"
 echo "fuzz: $fuzz_passed passed, $fuzz_failed failed"
 exit $status

@@ -3,7 +3,9 @@
 # 127.0.0.1:10587 STARTTLS + SASL and 127.0.0.1:10465 implicit TLS + SASL, certificate verified with
 # the test CA, messages checked byte for byte at the capture sink Postfix relays to.
 #   php_tests/interop/interop.bash          (INTEROP_KEEP=1 keeps the run directory)
-# Then api_check.inc checks smtp_check() and smtp_test_send() against the same Postfix.
+# Then api_check.inc checks smtp_check() and smtp_test_send() against the same Postfix, and
+# dkim_relay.inc sends the drop-in set signed (RSA, Ed25519, both) through it and has python3-dkim
+# verify every copy Postfix delivered.
 # Prints one line per check and "N passed, N failed" (both together); exits non-zero on any failure.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,9 +41,13 @@ rc=${PIPESTATUS[0]}
 "$php" -d "extension=$so" -d sendmail_path=/bin/false "$here/api_check.inc" "$rundir/pf" | tee "$rundir/api.out"
 rc_api=${PIPESTATUS[0]}
 [ "$rc" -ne 0 ] || rc=$rc_api
-# one total for both: the last "N passed, N failed" line is the stage's result
+# DKIM signatures still verify after Postfix relayed the messages
+"$php" -d mail.add_x_header=0 "$here/dkim_relay.inc" "$rundir/pf" "$so" | tee "$rundir/dkim.out"
+rc_dkim=${PIPESTATUS[0]}
+[ "$rc" -ne 0 ] || rc=$rc_dkim
+# one total for all three: the last "N passed, N failed" line is the stage's result
 p=0; f=0
-for out in "$rundir/mail.out" "$rundir/api.out"; do
+for out in "$rundir/mail.out" "$rundir/api.out" "$rundir/dkim.out"; do
 	line=$(grep -aE '(^|: )[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "FAIL $(basename "$out" .out) checks printed no result"; f=$((f + 1)); rc=1; continue
