@@ -9,6 +9,7 @@
 #include "smtp_ini.h"
 #include "smtp_oauth.h"
 #include "smtp_spool.h"
+#include "smtp_dkim.h"
 #include "core/clock.h"
 #include "core/spool.h"
 
@@ -125,6 +126,16 @@ static zend_result run_flush(int limit, bool force, int64_t deadline, bool warn,
 	/* XOAUTH2: the token source of this process's settings, as mail() has it */
 	smtp_oauth_values_from_settings(&oauth_values);
 	if (smtp_oauth_call_prepare(&oauth, &cfg, &oauth_values, err, sizeof(err)) != SUCCESS) {
+		if (warn) {
+			php_error_docref(NULL, E_WARNING, "SMTP spool not delivered: %s", err);
+		}
+		smtp_oauth_call_free(&oauth);
+		smtp_ini_secret_free(&secret);
+		smtp_spool_close(&sp);
+		return FAILURE;
+	}
+	/* DKIM: the keys of this process's settings sign the message as for a first attempt */
+	if (smtp_dkim_config(&cfg, err, sizeof(err)) != SUCCESS) {
 		if (warn) {
 			php_error_docref(NULL, E_WARNING, "SMTP spool not delivered: %s", err);
 		}

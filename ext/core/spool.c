@@ -470,6 +470,23 @@ static int has_8bit(const unsigned char *p, size_t n)
 
 typedef enum { DONE_REMOVE, DONE_DEFER } outcome;
 
+/* The length of a stored message's header section, its empty line included (CRLF CRLF, or a message
+ * that starts with the empty line); 0 when there is none. */
+static size_t header_section_len(const unsigned char *m, size_t n)
+{
+	size_t i;
+
+	if (n >= 2 && m[0] == '\r' && m[1] == '\n') {
+		return 2;
+	}
+	for (i = 0; i + 3 < n; i++) {
+		if (m[i] == '\r' && m[i + 1] == '\n' && m[i + 2] == '\r' && m[i + 3] == '\n') {
+			return i + 4;
+		}
+	}
+	return 0;
+}
+
 /* One attempt of a claimed, checked entry. */
 static outcome deliver(const smtp_spool_flush_opts *o, const char *id, smtp_spool_entry *e, smtp_strlist *pending,
                        char **error, int *maybe, smtp_spool_counts *c)
@@ -479,7 +496,7 @@ static outcome deliver(const smtp_spool_flush_opts *o, const char *id, smtp_spoo
 	smtp_observer robs, obs;
 	smtp_log_tap tap;
 	smtp_log_record r;
-	size_t i;
+	size_t i, hlen;
 	outcome out;
 	long long t0 = smtp_wall_ms();
 
@@ -490,8 +507,15 @@ static outcome deliver(const smtp_spool_flush_opts *o, const char *id, smtp_spoo
 		msg.utf8_addrs |= has_8bit((const unsigned char *)e->rcpts.items[i], strlen(e->rcpts.items[i]));
 	}
 	msg.utf8_addrs |= has_8bit((const unsigned char *)e->sender, strlen(e->sender));
-	msg.body[0] = (const char *)e->message;
-	msg.body_len[0] = e->message_len;
+	/* The stored message is the header section as rebuilt (ending with its empty line) and the body:
+	 * handed over as such, so that what the message gets on the way (DKIM signatures of the process
+	 * that delivers) goes before the header section as for a first attempt. */
+	hlen = header_section_len(e->message, e->message_len);
+	if (hlen > 0 && smtp_buf_append(&msg.headers, (const char *)e->message, hlen) != 0) {
+		hlen = 0;
+	}
+	msg.body[0] = (const char *)e->message + hlen;
+	msg.body_len[0] = e->message_len - hlen;
 	msg.nbody = 1;
 	msg.size = e->message_len;
 	msg.eight_bit = has_8bit(e->message, e->message_len);
