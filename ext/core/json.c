@@ -183,23 +183,13 @@ static int string(reader *r, char *out, size_t cap, size_t *outlen)
 	return 0;
 }
 
-/* Skips decimal digits; how many. */
-static size_t skip_digits(reader *r)
-{
-	size_t n = 0;
-
-	while (r->pos < r->len && r->p[r->pos] >= '0' && r->p[r->pos] <= '9') {
-		r->pos++;
-		n++;
-	}
-	return n;
-}
-
-/* A number (RFC 8259 grammar); its integer part (saturated) into *num. */
+/* A number (RFC 8259 grammar); the integer part of its value (saturated, truncated toward zero) into
+ * *num: 1e3 is 1000, 1.5e3 is 1500, 2.9 is 2, 5e-1 is 0. */
 static int number(reader *r, long long *num)
 {
-	long long v = 0;
-	int neg = 0, digits = 0;
+	const long long max = 9223372036854775807LL;
+	long long v = 0, e = 0, scale = 0; /* the value is v * 10^scale */
+	int neg = 0, digits = 0, eneg = 0, sat = 0;
 
 	if (r->p[r->pos] == '-') {
 		neg = 1;
@@ -211,7 +201,11 @@ static int number(reader *r, long long *num)
 	} else {
 		while (r->pos < r->len && r->p[r->pos] >= '0' && r->p[r->pos] <= '9') {
 			int d = r->p[r->pos++] - '0';
-			v = v > (9223372036854775807LL - d) / 10 ? 9223372036854775807LL : v * 10 + d;
+			if (v > (max - d) / 10) {
+				sat = 1;
+			} else {
+				v = v * 10 + d;
+			}
 			digits++;
 		}
 	}
@@ -219,18 +213,51 @@ static int number(reader *r, long long *num)
 		return fail(r, "a number without digits");
 	}
 	if (r->pos < r->len && r->p[r->pos] == '.') {
+		size_t start;
 		r->pos++;
-		if (skip_digits(r) == 0) {
+		start = r->pos;
+		while (r->pos < r->len && r->p[r->pos] >= '0' && r->p[r->pos] <= '9') {
+			int d = r->p[r->pos++] - '0';
+			if (!sat && v <= (max - d) / 10) { /* fraction digits while they fit */
+				v = v * 10 + d;
+				scale--;
+			}
+		}
+		if (r->pos == start) {
 			return fail(r, "a fraction without digits");
 		}
 	}
 	if (r->pos < r->len && (r->p[r->pos] == 'e' || r->p[r->pos] == 'E')) {
+		size_t start;
 		r->pos++;
 		if (r->pos < r->len && (r->p[r->pos] == '+' || r->p[r->pos] == '-')) {
+			eneg = r->p[r->pos] == '-';
 			r->pos++;
 		}
-		if (skip_digits(r) == 0) {
+		start = r->pos;
+		while (r->pos < r->len && r->p[r->pos] >= '0' && r->p[r->pos] <= '9') {
+			if (e < 100000) {
+				e = e * 10 + (r->p[r->pos] - '0');
+			}
+			r->pos++;
+		}
+		if (r->pos == start) {
 			return fail(r, "an exponent without digits");
+		}
+	}
+	scale += eneg ? -e : e;
+	if (sat) {
+		v = max;
+	} else {
+		for (; scale > 0 && v != 0; scale--) {
+			if (v > max / 10) {
+				v = max;
+				break;
+			}
+			v *= 10;
+		}
+		for (; scale < 0 && v != 0; scale++) {
+			v /= 10;
 		}
 	}
 	*num = neg ? -v : v;

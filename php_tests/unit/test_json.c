@@ -37,7 +37,17 @@ static void run_tests(void)
 	CHECK_STR(desc, "a\"b\\c/\xc3\xa9\xf0\x9f\x98\x80");
 	/* expires_in as a string of digits (some endpoints), a fraction and an exponent */
 	CHECK(parse("{\"expires_in\":\"3600\"}", f, 3) == 0 && f[1].type == SMTP_JSON_STRING);
-	CHECK(parse("{\"expires_in\":12.5e1}", f, 3) == 0 && f[1].num == 12);
+	/* the value's integer part, exponent applied: 12.5e1 is 125 (an endpoint writing 3.6e3 means an hour) */
+	CHECK(parse("{\"expires_in\":12.5e1}", f, 3) == 0 && f[1].num == 125);
+	CHECK(parse("{\"expires_in\":1e3}", f, 3) == 0 && f[1].num == 1000);
+	CHECK(parse("{\"expires_in\":3.6E+3}", f, 3) == 0 && f[1].num == 3600);
+	CHECK(parse("{\"expires_in\":3599.9}", f, 3) == 0 && f[1].num == 3599);
+	CHECK(parse("{\"expires_in\":5e-1}", f, 3) == 0 && f[1].num == 0);
+	CHECK(parse("{\"expires_in\":36000e-1}", f, 3) == 0 && f[1].num == 3600);
+	CHECK(parse("{\"expires_in\":-2e2}", f, 3) == 0 && f[1].num == -200);
+	CHECK(parse("{\"expires_in\":1e99999999}", f, 3) == 0 && f[1].num == 9223372036854775807LL);
+	CHECK(parse("{\"expires_in\":99999999999999999999}", f, 3) == 0 && f[1].num == 9223372036854775807LL);
+	CHECK(parse("{\"expires_in\":0e5}", f, 3) == 0 && f[1].num == 0);
 	CHECK(parse("{\"expires_in\":true,\"access_token\":null}", f, 3) == 0 && f[1].type == SMTP_JSON_OTHER
 	      && f[0].type == SMTP_JSON_ABSENT);
 	/* too long for its buffer: an error, never a truncated token */
