@@ -14,6 +14,7 @@
 #include "address.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -487,13 +488,12 @@ void smtp_format_date(time_t t, char *out, size_t outlen)
 static int put_message_id(smtp_buf *b, time_t now, const char *domain)
 {
 	unsigned char rnd[8];
-	static unsigned long counter;
 	struct tm gt;
 	size_t i;
 
 	if (RAND_bytes(rnd, sizeof rnd) != 1) {
-		/* no randomness: still unique within this process */
-		unsigned long c = ++counter ^ (unsigned long)clock();
+		/* no randomness: the time, the CPU clock and this call's stack address (no static: ZTS) */
+		unsigned long c = (unsigned long)now ^ ((unsigned long)clock() << 16) ^ (unsigned long)(uintptr_t)&gt;
 		for (i = 0; i < sizeof rnd; i++) {
 			rnd[i] = (unsigned char)(c >> (8 * (i % sizeof c)));
 		}

@@ -7,6 +7,7 @@
 #include "submit.h"
 
 #include <dirent.h>
+#include <openssl/rand.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -107,19 +108,24 @@ void smtp_spool_close(smtp_spool *sp)
 	sp->dir = NULL;
 }
 
+/* 64 random bits (OpenSSL's generator, safe from any thread; /dev/urandom if it fails; the clock and
+ * the process id at worst, beside the entry name's milliseconds and process id). */
 static unsigned long long random64(void)
 {
-	static unsigned long long counter;
 	unsigned long long r = 0;
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
-	if (fd >= 0) {
-		if (read(fd, &r, sizeof(r)) != (ssize_t)sizeof(r)) {
-			r = 0;
+	if (RAND_bytes((unsigned char *)&r, (int)sizeof(r)) != 1) {
+		int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+		r = 0;
+		if (fd >= 0) {
+			if (read(fd, &r, sizeof(r)) != (ssize_t)sizeof(r)) {
+				r = 0;
+			}
+			close(fd);
 		}
-		close(fd);
+		r ^= (unsigned long long)smtp_now_precise_ms() * 0x9E3779B97F4A7C15ULL ^ (unsigned long long)getpid();
 	}
-	return r ^ (++counter * 0x9E3779B97F4A7C15ULL) ^ (unsigned long long)smtp_now_precise_ms();
+	return r;
 }
 
 /* ---- writing ------------------------------------------------------------------------------- */
