@@ -53,6 +53,9 @@ static PHP_GSHUTDOWN_FUNCTION(smtp)
 static PHP_MINIT_FUNCTION(smtp)
 {
 	smtp_ini_register(type, module_number);
+	/* Feature markers for callers (the WordPress plugin) that must not pass an option an older build
+	 * refuses: smtp_check() throws a ValueError for an option it does not know. */
+	REGISTER_LONG_CONSTANT("SMTP_CHECK_PROBE", 1, CONST_PERSISTENT);
 	/* libcurl's global state, once per process (OAuth; nothing without it) */
 	smtp_oauth_global_init();
 	smtp_mail_install();

@@ -3,7 +3,7 @@
 # test SMTP server, a DNS server that never answers (in a network namespace), the same suite under
 # valgrind, the interop tests against a real Postfix, the drop-in comparison with stock mail() +
 # Postfix's sendmail, the PECL packaging checks, the WordPress plugin in a real browser, and the
-# fuzzers for a short while.
+# fuzzers for a short while; and the extension built --without-smtp-oauth (php_tests/packaging/no_oauth.bash).
 # Ends with one line "all: N passed, N failed"; exits non-zero if anything failed.
 #   SMTP_TEST_QUICK=1  skips the valgrind pass and the fuzzers
 set -uo pipefail
@@ -45,6 +45,7 @@ stage phpt bash tools/run-phpt.sh
 [ -x php_tests/interop/interop.bash ] && stage interop php_tests/interop/interop.bash
 [ -x php_tests/interop/dropin.bash ] && stage dropin php_tests/interop/dropin.bash
 [ -f php_tests/packaging/run.bash ] && stage packaging bash php_tests/packaging/run.bash
+[ -f php_tests/packaging/no_oauth.bash ] && stage no-oauth bash php_tests/packaging/no_oauth.bash
 [ -f php_tests/e2e/run.bash ] && stage e2e bash php_tests/e2e/run.bash
 if [ -z "${SMTP_TEST_QUICK:-}" ]; then
 	stage phpt-valgrind bash tools/run-phpt.sh --valgrind

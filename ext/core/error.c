@@ -61,6 +61,7 @@ static const struct {
     {SMTP_CAUSE_OAUTH_CONSENT, "oauth_consent", SMTP_ERR_REPLY},
     {SMTP_CAUSE_OAUTH_ENDPOINT, "oauth_endpoint", SMTP_ERR_PROTOCOL},
     {SMTP_CAUSE_OAUTH_TOKEN_REFUSED, "oauth_token_refused", SMTP_ERR_REPLY},
+    {SMTP_CAUSE_OAUTH_UNAVAILABLE, "oauth_unavailable", SMTP_ERR_NET},
 };
 
 const char *smtp_cause_name(smtp_cause c)
@@ -131,6 +132,7 @@ int smtp_err_is_transient(const smtp_err *e)
 	case SMTP_CAUSE_CLOSED:
 	case SMTP_CAUSE_IO:
 	case SMTP_CAUSE_SERVER_CLOSING:
+	case SMTP_CAUSE_OAUTH_UNAVAILABLE:
 		return 1;
 	default:
 		return 0;

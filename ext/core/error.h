@@ -72,7 +72,8 @@ typedef enum {
 	SMTP_CAUSE_OAUTH_UNAUTHORIZED,   /* unauthorized_client / unsupported_grant_type */
 	SMTP_CAUSE_OAUTH_CONSENT,        /* consent or permission missing (AADSTS65001, invalid_scope) */
 	SMTP_CAUSE_OAUTH_ENDPOINT,       /* an HTTP error or an answer that is not a token response */
-	SMTP_CAUSE_OAUTH_TOKEN_REFUSED   /* the SMTP server refused a freshly fetched access token */
+	SMTP_CAUSE_OAUTH_TOKEN_REFUSED,  /* the SMTP server refused a freshly fetched access token */
+	SMTP_CAUSE_OAUTH_UNAVAILABLE     /* HTTP 5xx or 429, or temporarily_unavailable: worth a later retry */
 } smtp_cause;
 
 const char *smtp_cause_name(smtp_cause c); /* "resolve", "cert_name" ... for logs and tests */

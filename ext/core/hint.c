@@ -190,6 +190,69 @@ static int hint_certificate(const smtp_err *e, const smtp_hint_facts *f, char *h
 	return 1;
 }
 
+/* The token endpoint's certificate (stage oauth): its own words, since smtp.host is not the endpoint.
+ * smtp.cafile, when set, is the only trust for the SMTP server and the token endpoint alike. */
+static int hint_oauth_certificate(const smtp_err *e, char *h, size_t hl)
+{
+	static const char off[] = "smtp.verify_peer=0 turns the check off for the token endpoint too, for testing "
+	                          "only: anyone on the way could then read the client secret and the refresh token.";
+	static const char where[] = "smtp.oauth_token_url (or, when it is empty, the provider's token host: "
+	                            "oauth2.googleapis.com, login.microsoftonline.com)";
+
+	switch (e->cause) {
+	case SMTP_CAUSE_CAFILE:
+		snprintf(h, hl,
+		         "smtp.cafile must name a readable PEM file of CA certificates; it is also what the OAuth token "
+		         "endpoint is verified with: fix the path, or leave smtp.cafile empty to use the system's CA "
+		         "store.");
+		return 1;
+	case SMTP_CAUSE_CERT_SELF_SIGNED:
+		snprintf(h, hl,
+		         "The OAuth token endpoint's certificate is self-signed, so nothing vouches for it: check %s - "
+		         "a proxy that intercepts HTTPS also shows its own certificate; for an endpoint of your own, "
+		         "set smtp.cafile to a PEM file with its certificate (smtp.cafile then also has to verify the "
+		         "SMTP server). %s",
+		         where, off);
+		return 1;
+	case SMTP_CAUSE_CERT_UNKNOWN_CA:
+		snprintf(h, hl,
+		         "The OAuth token endpoint's certificate was issued by a CA this machine does not trust: check "
+		         "%s; behind an HTTPS-inspecting proxy or a private CA, set smtp.cafile to a PEM file with that "
+		         "CA (and the CA of the SMTP server's certificate, since smtp.cafile replaces the system store "
+		         "for both), or update the system's CA bundle (ca-certificates); if smtp.cafile is set for the "
+		         "SMTP server only, add the public CAs to that file or leave it empty. %s",
+		         where, off);
+		return 1;
+	case SMTP_CAUSE_CERT_NAME:
+		snprintf(h, hl,
+		         "The OAuth token endpoint's certificate is valid, but not for the host of %s: use the URL the "
+		         "provider documents, with its host name (not an IP address or an alias of your own).",
+		         where);
+		return 1;
+	case SMTP_CAUSE_CERT_DATES:
+		snprintf(h, hl,
+		         "The OAuth token endpoint's certificate is outside its validity dates: most often this "
+		         "machine's clock is wrong (check the date and time); for an endpoint of your own, renew its "
+		         "certificate.");
+		return 1;
+	case SMTP_CAUSE_CERT_OTHER:
+	case SMTP_CAUSE_CA_STORE:
+		snprintf(h, hl,
+		         "The OAuth token endpoint's certificate could not be verified: check %s, and smtp.cafile (empty "
+		         "uses the system's CA store). %s",
+		         where, off);
+		return 1;
+	case SMTP_CAUSE_TLS_HANDSHAKE:
+		snprintf(h, hl,
+		         "The TLS handshake with the OAuth token endpoint failed: check %s (it must be an HTTPS endpoint "
+		         "with TLS 1.2 or later); a proxy or firewall that intercepts HTTPS can also break it.",
+		         where);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* The token endpoint's refusals and failures (stage oauth); text is "error: description". */
 static int hint_oauth(const smtp_err *e, const char *text, char *h, size_t hl)
 {
@@ -264,6 +327,12 @@ static int hint_oauth(const smtp_err *e, const char *text, char *h, size_t hl)
 		snprintf(h, hl,
 		         "The token endpoint did not give a token: check smtp.oauth_token_url (or the provider and "
 		         "smtp.oauth_tenant) and the endpoint's words in the message.");
+		return 1;
+	case SMTP_CAUSE_OAUTH_UNAVAILABLE:
+		snprintf(h, hl,
+		         "The token endpoint (or a proxy on the way) is unavailable just now (HTTP 5xx, 429 or "
+		         "temporarily_unavailable): a temporary failure - try again later; if it lasts, check the "
+		         "provider's status page and any HTTPS proxy between this machine and the endpoint.");
 		return 1;
 	case SMTP_CAUSE_CONFIG:
 		snprintf(h, hl,
@@ -450,7 +519,7 @@ void smtp_hint(const smtp_err *e, const char *text, const smtp_hint_facts *f, ch
 	switch (e->stage) {
 	case SMTP_STAGE_OAUTH:
 		if (!hint_oauth(e, text, h, hl)) {
-			hint_certificate(e, f, h, hl);
+			hint_oauth_certificate(e, h, hl);
 		}
 		return;
 	case SMTP_STAGE_CONNECT:

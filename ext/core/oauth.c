@@ -297,13 +297,23 @@ static smtp_cause cause_of(const char *error, const char *desc)
 	    || strcmp(error, "interaction_required") == 0) {
 		return SMTP_CAUSE_OAUTH_CONSENT;
 	}
+	if (strcmp(error, "temporarily_unavailable") == 0 || strcmp(error, "server_error") == 0) {
+		return SMTP_CAUSE_OAUTH_UNAVAILABLE;
+	}
 	return SMTP_CAUSE_OAUTH_ENDPOINT;
+}
+
+/* HTTP 5xx (the endpoint, or a proxy on the way, is down or overloaded) and 429 (slow down): a
+ * temporary failure, worth a later retry. */
+static int status_transient(long status)
+{
+	return status >= 500 || status == 429;
 }
 
 int smtp_oauth_read_answer(long status, const char *body, size_t len, const char *host, int want_refresh,
                            smtp_oauth_answer *a, smtp_token_failure *f)
 {
-	char jerr[128], desc[400], err[64];
+	char jerr[128], desc[400], err[64], expires[32];
 	smtp_json_field fields[] = {
 	    {"access_token", a->access_token, sizeof(a->access_token), SMTP_JSON_ABSENT, 0},
 	    {"refresh_token", a->refresh_token, sizeof(a->refresh_token), SMTP_JSON_ABSENT, 0},
@@ -311,20 +321,21 @@ int smtp_oauth_read_answer(long status, const char *body, size_t len, const char
 	    {"scope", a->scope, sizeof(a->scope), SMTP_JSON_ABSENT, 0},
 	    {"error", a->error, sizeof(a->error), SMTP_JSON_ABSENT, 0},
 	    {"error_description", a->error_description, sizeof(a->error_description), SMTP_JSON_ABSENT, 0},
-	    {"expires_in", NULL, 0, SMTP_JSON_ABSENT, 0},
+	    {"expires_in", expires, sizeof(expires), SMTP_JSON_ABSENT, 0}, /* a number, or digits as a string */
 	};
 	int parsed;
 
 	memset(f, 0, sizeof(*f));
 	memset(a, 0, sizeof(*a));
 	parsed = smtp_json_object_fields(body, len, fields, sizeof(fields) / sizeof(fields[0]), jerr, sizeof(jerr));
-	if (parsed == 0 && fields[6].type == SMTP_JSON_NUMBER) {
-		a->expires_in = fields[6].num;
+	if (parsed == 0 && (fields[6].type == SMTP_JSON_NUMBER || fields[6].type == SMTP_JSON_STRING)) {
+		/* bounded: a day at most (the cache's arithmetic never overflows; providers give an hour) */
+		a->expires_in = fields[6].num > 86400 ? 86400 : fields[6].num;
 	}
 	if (parsed != 0) {
 		/* nothing of a token can be trusted from a broken answer */
 		smtp_oauth_answer_wipe(a);
-		f->cause = SMTP_CAUSE_OAUTH_ENDPOINT;
+		f->cause = status_transient(status) ? SMTP_CAUSE_OAUTH_UNAVAILABLE : SMTP_CAUSE_OAUTH_ENDPOINT;
 		if (status >= 200 && status < 300) {
 			snprintf(f->sentence, sizeof(f->sentence),
 			         "OAuth token request to %s failed: the answer is not a token "
@@ -332,9 +343,9 @@ int smtp_oauth_read_answer(long status, const char *body, size_t len, const char
 			         host, jerr);
 		} else {
 			snprintf(f->sentence, sizeof(f->sentence),
-			         "OAuth token request to %s failed: HTTP %ld (the answer is "
-			         "not JSON)",
-			         host, status);
+			         "OAuth token request to %s failed: HTTP %ld (the answer is not JSON: %s)", host, status,
+			         status_transient(status) ? "the endpoint, or a proxy on the way, is unavailable just now"
+			                                  : "perhaps a proxy's or a firewall's page");
 		}
 		snprintf(f->words, sizeof(f->words), "HTTP %ld", status);
 		return -1;
@@ -356,6 +367,9 @@ int smtp_oauth_read_answer(long status, const char *body, size_t len, const char
 	clean_copy(err, sizeof(err), a->error[0] ? a->error : "no error code");
 	clean_copy(desc, sizeof(desc), a->error_description);
 	f->cause = a->error[0] ? cause_of(a->error, a->error_description) : SMTP_CAUSE_OAUTH_ENDPOINT;
+	if (f->cause == SMTP_CAUSE_OAUTH_ENDPOINT && status_transient(status)) {
+		f->cause = SMTP_CAUSE_OAUTH_UNAVAILABLE;
+	}
 	snprintf(f->words, sizeof(f->words), "%s%s%s", err, desc[0] ? ": " : "", desc);
 	snprintf(f->sentence, sizeof(f->sentence), "OAuth token request to %s refused (HTTP %ld): %s", host, status,
 	         f->words);
@@ -380,6 +394,7 @@ static int post_form(const smtp_oauth_config *o, const char *url, const char *ho
 	int rc;
 
 	memset(f, 0, sizeof(*f));
+	memset(a, 0, sizeof(*a)); /* a failure before any answer leaves it empty (remember_failure reads error) */
 	smtp_buf_init(&form, SMTP_OAUTH_ANSWER_MAX);
 	if (smtp_oauth_form(o, &form) != 0) {
 		smtp_buf_wipe(&form);
@@ -399,6 +414,15 @@ static int post_form(const smtp_oauth_config *o, const char *url, const char *ho
 	smtp_buf_init(&rs.body, SMTP_OAUTH_ANSWER_MAX);
 	rc = (o->post ? o->post : smtp_http_post_curl)(o->post_ctx, &rq, &rs);
 	smtp_buf_wipe(&form);
+	if (rc != 0 && rs.cause == SMTP_CAUSE_OAUTH_NOT_BUILT) {
+		f->cause = rs.cause;
+		snprintf(f->sentence, sizeof(f->sentence),
+		         "OAuth token request to %s not sent: this smtp extension was built without OAuth (configured "
+		         "with --without-smtp-oauth), so it cannot fetch access tokens",
+		         host);
+		smtp_buf_wipe(&rs.body);
+		return -1;
+	}
 	if (rc != 0) {
 		f->cause = rs.cause ? rs.cause : SMTP_CAUSE_IO;
 		snprintf(f->sentence, sizeof(f->sentence), "OAuth token request to %s failed: %s", host,

@@ -132,7 +132,10 @@ int smtp_http_post_curl(void *ctx, const smtp_http_request *rq, smtp_http_respon
 			break;
 		case CURLE_PEER_FAILED_VERIFICATION:
 			curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &v);
-			rs->cause = cert_cause(v);
+			/* the chain verified and still refused: libcurl's own host name check ("no alternative
+			 * certificate subject name matches target host name"), which leaves X509_V_OK or sets
+			 * X509_V_ERR_UNSPECIFIED (1, what libcurl 7.88 does); nothing else of ours sets them */
+			rs->cause = v == 0 || v == 1 ? SMTP_CAUSE_CERT_NAME : cert_cause(v);
 			break;
 		case CURLE_SSL_CACERT_BADFILE:
 			rs->cause = SMTP_CAUSE_CAFILE;

@@ -40,6 +40,8 @@ struct smtp_session {
 	smtp_strlist caps_lines; /* the last EHLO's lines, told again on reuse */
 	smtp_err err;            /* the last failure of the current call */
 	char srv[1024];          /* the last reply, "550 5.1.1 User unknown" */
+	int oauth_refreshed;     /* this open already asked the token endpoint again after a refusal */
+	int oauth_reconnect;     /* the server closed after refusing the token: retry on a new connection */
 };
 
 const char *smtp_session_state_name(smtp_session_state st)
@@ -487,24 +489,32 @@ static int fetch_token(smtp_session *s, const smtp_config *cfg, int force, smtp_
 
 /* XOAUTH2 with a fetched token: the cached (or a new) one; refused with 535 (after the 334 error
  * challenge, which smtp_auth_run answers with an empty line), a new token from the endpoint and one
- * more AUTH on the same connection. cause TOKEN: the failure is already told (stage oauth). */
+ * more AUTH on the same connection. When the server closed the connection after its refusal
+ * (Microsoft and Gmail may), the retry cannot go there: oauth_reconnect asks smtp_session_open for
+ * one new connection, which uses the refreshed token (cached) and does not refresh again. Exactly one
+ * refresh and one retry per open. cause TOKEN: the failure is already told (stage oauth). */
 static smtp_auth_outcome xoauth2_with_source(smtp_session *s, const smtp_config *cfg, smtp_cause *cause, char *why,
                                              size_t whylen)
 {
 	smtp_buf tok;
 	smtp_auth_outcome out;
-	int attempt;
+	int retry = 0;
 
 	smtp_buf_init(&tok, SMTP_TOKEN_LIMIT);
-	for (attempt = 0;; attempt++) {
-		if (fetch_token(s, cfg, attempt > 0, &tok) != 0) {
+	for (;;) {
+		if (fetch_token(s, cfg, retry, &tok) != 0) {
 			smtp_buf_wipe(&tok);
 			*cause = SMTP_CAUSE_TOKEN;
 			return SMTP_AUTH_LOCAL_FAILED;
 		}
 		out = smtp_auth_run(&s->chat, SMTP_AUTH_XOAUTH2, cfg->username, tok.data ? tok.data : "", cause, why, whylen);
 		smtp_buf_wipe(&tok);
-		if (attempt > 0 || out != SMTP_AUTH_REFUSED || s->chat.reply.code != 535) {
+		if (retry && (out == SMTP_AUTH_IO_FAILED || (out == SMTP_AUTH_REFUSED && s->chat.reply.code == 421))) {
+			/* the refusal ended the session: the new token goes on a new connection */
+			s->oauth_reconnect = 1;
+			return out;
+		}
+		if (retry || s->oauth_refreshed || out != SMTP_AUTH_REFUSED || s->chat.reply.code != 535) {
 			return out;
 		}
 		smtp_chat_reply_line(&s->chat, s->srv, sizeof(s->srv));
@@ -512,6 +522,8 @@ static smtp_auth_outcome xoauth2_with_source(smtp_session *s, const smtp_config 
 		               "the server refused the access token (%.200s): asking the token endpoint for a new "
 		               "one and trying AUTH once more",
 		               s->srv);
+		s->oauth_refreshed = 1;
+		retry = 1;
 	}
 }
 
@@ -560,6 +572,11 @@ static int do_auth(smtp_session *s, const smtp_config *cfg)
 		out = xoauth2_with_source(s, cfg, &cause, why, sizeof(why));
 		if (out == SMTP_AUTH_LOCAL_FAILED && cause == SMTP_CAUSE_TOKEN) {
 			return -1; /* told at stage oauth */
+		}
+		if (s->oauth_reconnect) {
+			smtp_chat_note(&s->chat, "the server closed the connection after refusing the access token: trying "
+			                         "the new token on a new connection");
+			return -1; /* smtp_session_open connects again */
 		}
 	} else {
 		out = smtp_auth_run(&s->chat, mech, cfg->username, cfg->password, &cause, why, sizeof(why));
@@ -824,10 +841,37 @@ static int open_rest(smtp_session *s, const smtp_config *cfg, const smtp_open_pa
 	return 0;
 }
 
+/* Drops the connection the server closed and clears what was learnt on it, for a new one. */
+static int reconnect_reset(smtp_session *s)
+{
+	const smtp_observer *obs = s->chat.obs;
+	int64_t deadline = s->chat.deadline;
+	unsigned long rt = s->chat.round_trips;
+	size_t sent = s->chat.sent, received = s->chat.received;
+
+	smtp_chat_free(&s->chat);
+	if (smtp_chat_init(&s->chat, NULL) != 0) {
+		smtp_session_fail(s, SMTP_STAGE_CONNECT, SMTP_CAUSE_NOMEM, "out of memory");
+		return -1;
+	}
+	s->chat.obs = obs;
+	s->chat.deadline = deadline;
+	s->chat.round_trips = rt;
+	s->chat.sent = sent;
+	s->chat.received = received;
+	smtp_caps_clear(&s->caps);
+	smtp_strlist_free(&s->caps_lines);
+	smtp_strlist_init(&s->caps_lines);
+	smtp_err_clear(&s->err);
+	s->auth_mech[0] = '\0';
+	return 0;
+}
+
 smtp_session *smtp_session_open(const smtp_config *cfg, const smtp_host_entry *host, const smtp_open_params *p,
                                 int64_t deadline, const smtp_observer *obs, smtp_err *err)
 {
 	smtp_session *s = calloc(1, sizeof(*s));
+	smtp_open_params again;
 
 	if (err) {
 		smtp_err_clear(err);
@@ -852,24 +896,37 @@ smtp_session *smtp_session_open(const smtp_config *cfg, const smtp_host_entry *h
 		s->enc = SMTP_ENC_SSL;
 	}
 	smtp_copy_str(s->helo, sizeof(s->helo), p->helo ? p->helo : "");
+	again = *p;
 
-	emit_attempt(s, SMTP_EV_HOST);
-
-	if (open_host(s, cfg, p, deadline) == 0) {
-		s->chat.deadline = deadline;
-		if (!s->helo[0]) {
-			/* No fully qualified name for this machine: RFC 5321 4.1.4 wants an address literal then
-			 * (servers with reject_non_fqdn_helo_hostname refuse a bare "vm" or "localhost"). */
-			if (smtp_conn_local_literal(s->chat.conn, s->helo, sizeof(s->helo)) != 0) {
-				smtp_copy_str(s->helo, sizeof(s->helo), "localhost");
+	for (;;) {
+		emit_attempt(s, SMTP_EV_HOST);
+		if (open_host(s, cfg, p, deadline) == 0) {
+			s->chat.deadline = deadline;
+			if (!s->helo[0]) {
+				/* No fully qualified name for this machine: RFC 5321 4.1.4 wants an address literal
+				 * then (servers with reject_non_fqdn_helo_hostname refuse a bare "vm" or "localhost"). */
+				if (smtp_conn_local_literal(s->chat.conn, s->helo, sizeof(s->helo)) != 0) {
+					smtp_copy_str(s->helo, sizeof(s->helo), "localhost");
+				}
+			}
+			if (open_rest(s, cfg, p) == 0) {
+				s->state = SMTP_S_READY;
+				s->opened_at = s->last_used = smtp_now_ms();
+				smtp_session_end(s);
+				return s;
 			}
 		}
-		if (open_rest(s, cfg, p) == 0) {
-			s->state = SMTP_S_READY;
-			s->opened_at = s->last_used = smtp_now_ms();
-			smtp_session_end(s);
-			return s;
+		if (!s->oauth_reconnect) {
+			break;
 		}
+		/* once: the token refreshed after the server's refusal, on a new connection (oauth_refreshed
+		 * stays set, so a refusal there is final) */
+		s->oauth_reconnect = 0;
+		if (reconnect_reset(s) != 0) {
+			break;
+		}
+		p = &again;
+		again.greet_deadline = deadline;
 	}
 	if (err) {
 		*err = s->err;

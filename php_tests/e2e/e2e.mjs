@@ -3,6 +3,7 @@
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import crypto from 'node:crypto';
 import path from 'node:path';
 
 const env = (k) => {
@@ -17,6 +18,7 @@ const W = env('E2E_W');
 const ART = env('E2E_ART');
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const SMTP_PORT = env('SMTP_PORT');
+const SMTP_PORT_REFUSE = env('SMTP_PORT_REFUSE');
 const SMTP_USER = env('SMTP_USER');
 const SMTP_PASS = env('SMTP_PASS');
 const WRONG_PASS = 'Wrong-pass-e2e-5Kd81';
@@ -28,6 +30,13 @@ const SETTINGS = '/wp-admin/options-general.php?page=native-smtp';
 // Every secret that must never reach a browser.
 const SECRETS = [SMTP_PASS, WRONG_PASS, Buffer.from(`\0${SMTP_USER}\0${SMTP_PASS}`).toString('base64'),
   Buffer.from(SMTP_PASS).toString('base64')];
+
+const OAUTH = {
+  user: env('OAUTH_USER'), id: env('OAUTH_CLIENT_ID'), secret: env('OAUTH_CLIENT_SECRET'),
+  refresh: env('OAUTH_REFRESH_TOKEN'), access: env('OAUTH_ACCESS_TOKEN'),
+  authorize: `http://127.0.0.1:${env('OAUTH_AUTHZ_PORT')}/authorize`, token: `https://127.0.0.1:${env('OAUTH_TOKEN_PORT')}/token`,
+};
+SECRETS.push(OAUTH.secret, OAUTH.refresh, OAUTH.access);
 
 // ------------------------------------------------------------------ helpers
 
@@ -233,7 +242,71 @@ test('Check connection succeeds and shows TLS and AUTH', async () => {
   check(/PLAIN|LOGIN/.test(details), 'no AUTH mechanism in the details');
   const tr = await admin.textContent('#native-smtp-transcript');
   check(/C: STARTTLS/.test(tr) && /C: QUIT/.test(tr), 'transcript lacks STARTTLS/QUIT');
-  check(!/C: MAIL FROM/.test(tr), 'check sent a message');
+  // The sender probe: the From address (the field's default), MAIL FROM and RCPT TO, then RSET, never DATA.
+  check(/C: MAIL FROM:<shop@example\.com>/.test(tr) && /C: RCPT TO:<shop@example\.com>/.test(tr) && /C: RSET/.test(tr), `probe not in the transcript: ${tr.slice(0, 600)}`);
+  check(!/C: DATA/.test(tr) && !/C: BDAT/.test(tr), 'check sent a message');
+  check(/the server accepts shop@example\.com as the sender/.test(await panel.textContent()), 'summary of the probe');
+  check(/Sender checkedshop@example\.com — 250 \(accepted\)/.test(details.replace(/\n/g, '')), `sender row: ${details}`);
+  return admin;
+});
+
+/** Runs "Check connection" with the given sender/recipient to check; returns the result panel. */
+async function runCheck(page, from, rcpt) {
+  await page.goto(SETTINGS);
+  if (from !== undefined) await page.fill('#native-smtp-probe-from', from);
+  if (rcpt !== undefined) await page.fill('#native-smtp-probe-rcpt', rcpt);
+  await Promise.all([page.waitForURL(/native-smtp-result=check/), page.click('#native-smtp-check')]);
+  return page.locator('#native-smtp-result');
+}
+
+test('Check connection: a recipient the server refuses fails at the rcpt stage', async () => {
+  await admin.goto(SETTINGS);
+  eq(await admin.inputValue('#native-smtp-probe-from'), FROM, 'sender to check defaults to the From address');
+  const panel = await runCheck(admin, FROM, 'nobody@example.net');
+  eq(await panel.getAttribute('data-ok'), '0', 'ok flag');
+  check(/failed at the rcpt stage/.test(await panel.locator('h2').textContent()), `heading: ${await panel.locator('h2').textContent()}`);
+  check(/550/.test(await admin.textContent('.native-smtp-error')), 'error sentence has no 550');
+  check((await admin.textContent('#native-smtp-hint')).trim().length > 20, 'no hint');
+  const details = (await admin.textContent('#native-smtp-details')).replace(/\n/g, '');
+  check(/Recipient checkednobody@example\.net — 550 \(refused\)/.test(details), `recipient row: ${details}`);
+  check(!/C: DATA/.test(await admin.textContent('#native-smtp-transcript')), 'DATA sent');
+  return admin;
+});
+
+test('Check connection: a sender the login may not use fails at the mail stage with the send-as hint', async () => {
+  await saveSettings(admin, { port: SMTP_PORT_REFUSE });
+  try {
+    const panel = await runCheck(admin, FROM, '');
+    eq(await panel.getAttribute('data-ok'), '0', 'ok flag');
+    check(/failed at the mail stage/.test(await panel.locator('h2').textContent()), `heading: ${await panel.locator('h2').textContent()}`);
+    check(/5\.7\.60/.test(await admin.textContent('.native-smtp-error')), 'error sentence without 5.7.60');
+    const hint = (await admin.textContent('#native-smtp-hint')).trim();
+    check(/send as|send-as|permission/i.test(hint), `hint: ${hint}`);
+    check(/Sender checkedshop@example\.com — 550 \(refused\)/.test((await admin.textContent('#native-smtp-details')).replace(/\n/g, '')), 'sender row');
+    await admin.screenshot({ path: path.join(ART, 'check-sender-refused.png'), fullPage: true });
+  } finally {
+    await saveSettings(admin, { port: SMTP_PORT });
+  }
+  return admin;
+});
+
+test('Check connection: a refused connect shows which ports answer', async () => {
+  const closed = execFileSync('/usr/bin/python3', ['-c', 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])']).toString().trim();
+  await saveSettings(admin, { port: closed });
+  try {
+    const panel = await runCheck(admin);
+    eq(await panel.getAttribute('data-ok'), '0', 'ok flag');
+    check(await admin.locator('#native-smtp-ports').isVisible(), 'no ports table');
+    const rows = await admin.locator('#native-smtp-ports tbody tr').evaluateAll((trs) => trs.map((t) => [t.dataset.port, t.dataset.state, t.className]));
+    const ports = rows.map((r) => r[0]);
+    for (const p of ['465', '587', '2525', closed]) check(ports.includes(p), `port ${p} not in the table: ${JSON.stringify(rows)}`);
+    for (const r of rows) check(['open', 'refused', 'timeout', 'unreachable'].includes(r[1]), `state ${r[1]}`);
+    const asked = rows.find((r) => r[0] === closed);
+    eq(`${asked[1]} ${asked[2]}`, 'refused is-asked', 'the port in the settings');
+    check(/the port in your settings/.test(await admin.textContent(`#native-smtp-ports tr[data-port="${closed}"]`)), 'asked port not marked');
+  } finally {
+    await saveSettings(admin, { port: SMTP_PORT });
+  }
   return admin;
 });
 
@@ -482,6 +555,330 @@ test('without the extension: the notice shows and the site keeps working', async
   await ctx2.close();
   await page.goto('/wp-admin/');
   return page;
+});
+
+/** The effective value of a setting in the status box (what ini_get() says after the plugin applied it). */
+async function effective(page, field) {
+  return (await page.textContent(`#native-smtp-sources tr[data-setting="${field}"] td:nth-child(2)`)).trim();
+}
+
+/** The settings the other tests expect (the test SMTP server); the password field blank keeps the stored one. */
+async function restoreServer(page) {
+  await saveSettings(page, { preset: '', host: '127.0.0.1', port: SMTP_PORT, encryption: 'tls', auth: 'auto', username: SMTP_USER });
+  eq(await effective(page, 'host'), '127.0.0.1', 'smtp.host restored');
+}
+
+test('provider presets fill the fields live (JavaScript) and are applied on save', async () => {
+  await admin.goto(SETTINGS);
+  check(await admin.locator('tr.native-smtp-region-row[data-preset="ses"]').isHidden(), 'SES region row shown before SES is chosen');
+  // Amazon SES in eu-west-1.
+  await admin.selectOption('#native-smtp-preset', 'ses');
+  check(await admin.locator('#native-smtp-preset-region-ses').isVisible(), 'SES region select not shown');
+  check(await admin.locator('tr.native-smtp-region-row[data-preset="mailgun"]').isHidden(), 'Mailgun region row shown for SES');
+  await admin.selectOption('#native-smtp-preset-region-ses', 'eu-west-1');
+  eq(await admin.inputValue('#native-smtp-host'), 'email-smtp.eu-west-1.amazonaws.com', 'SES host');
+  eq(await admin.inputValue('#native-smtp-port'), '587', 'SES port');
+  eq(await admin.inputValue('#native-smtp-encryption'), 'tls', 'SES encryption');
+  check(/SES SMTP credentials.*not your IAM access keys/.test(await admin.textContent('#native-smtp-preset-note')), 'SES note');
+  await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click('#submit')]);
+  eq(await effective(admin, 'host'), 'email-smtp.eu-west-1.amazonaws.com', 'applied smtp.host');
+  eq(await effective(admin, 'port'), '587', 'applied smtp.port');
+  eq(await effective(admin, 'encryption'), 'tls', 'applied smtp.encryption');
+  eq(await admin.inputValue('#native-smtp-preset'), 'ses', 'preset after reload');
+  eq(await admin.inputValue('#native-smtp-preset-region-ses'), 'eu-west-1', 'region after reload');
+  check(await admin.locator('#native-smtp-preset-note').isVisible(), 'note after reload');
+  let o = await storedOption();
+  eq(`${o.preset}/${o.preset_region}`, 'ses/eu-west-1', 'stored preset');
+  // Mailgun EU, then a port changed by hand before saving: the edit is kept.
+  await admin.selectOption('#native-smtp-preset', 'mailgun');
+  await admin.selectOption('#native-smtp-preset-region-mailgun', 'smtp.eu.mailgun.org');
+  eq(await admin.inputValue('#native-smtp-host'), 'smtp.eu.mailgun.org', 'Mailgun EU host');
+  await admin.fill('#native-smtp-port', '2525');
+  await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click('#submit')]);
+  eq(await effective(admin, 'host'), 'smtp.eu.mailgun.org', 'applied Mailgun host');
+  eq(await effective(admin, 'port'), '2525', 'a port edited after choosing the preset');
+  // SendGrid fixes the user name too.
+  await admin.selectOption('#native-smtp-preset', 'sendgrid');
+  eq(await admin.inputValue('#native-smtp-username'), 'apikey', 'SendGrid user name');
+  await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click('#submit')]);
+  eq(await effective(admin, 'host'), 'smtp.sendgrid.net', 'applied SendGrid host');
+  eq(await effective(admin, 'port'), '587', 'applied SendGrid port');
+  eq(await effective(admin, 'username'), 'apikey', 'applied smtp.username');
+  return admin;
+});
+
+test('provider presets work without JavaScript (applied when the form is saved)', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: A, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  record(page);
+  await login(page, ADMIN);
+  await page.goto(SETTINGS);
+  check(await page.locator('#native-smtp-preset-region-zoho').isVisible(), 'region selects are all visible without JavaScript');
+  await page.selectOption('#native-smtp-preset', 'zoho');
+  await page.selectOption('#native-smtp-preset-region-zoho', 'smtp.zoho.eu');
+  eq(await page.inputValue('#native-smtp-host'), 'smtp.sendgrid.net', 'host changed without JavaScript before saving');
+  await Promise.all([page.waitForURL(/settings-updated=true/), page.click('#submit')]);
+  eq(await page.inputValue('#native-smtp-host'), 'smtp.zoho.eu', 'Zoho EU host after saving');
+  eq(await page.inputValue('#native-smtp-port'), '465', 'Zoho port');
+  eq(await page.inputValue('#native-smtp-encryption'), 'ssl', 'Zoho encryption');
+  eq(await effective(page, 'host'), 'smtp.zoho.eu', 'applied smtp.host');
+  eq(await effective(page, 'port'), '465', 'applied smtp.port');
+  eq(await effective(page, 'encryption'), 'ssl', 'applied smtp.encryption');
+  check(/application-specific password/.test(await page.textContent('#native-smtp-preset-note')), 'Zoho note');
+  // The local mail server: no encryption, no login.
+  await page.selectOption('#native-smtp-preset', 'local');
+  await Promise.all([page.waitForURL(/settings-updated=true/), page.click('#submit')]);
+  eq(await effective(page, 'host'), 'localhost', 'local host');
+  eq(await effective(page, 'port'), '25', 'local port');
+  eq(await effective(page, 'encryption'), 'none', 'local encryption');
+  eq(await effective(page, 'auth'), 'none', 'local auth');
+  eq(await effective(page, 'username'), '—', 'local user name');
+  // Saving again with the same preset keeps what was entered by hand.
+  await page.fill('#native-smtp-port', '2500');
+  await Promise.all([page.waitForURL(/settings-updated=true/), page.click('#submit')]);
+  eq(await effective(page, 'port'), '2500', 'a hand-edited port with the preset unchanged');
+  await page.screenshot({ path: path.join(ART, 'presets-without-javascript.png'), fullPage: true });
+  await restoreServer(page);
+  await ctx.close();
+  return admin;
+});
+
+// ------------------------------------------------------------------ OAuth connect (server A, fake authorization server)
+
+/** The fake authorization server's log: one entry per request. */
+function oauthLog() {
+  const f = path.join(W, 'oauth.log');
+  return fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+}
+
+test('Connect with Google: authorization code with PKCE (S256) against a local authorization server; the refresh token is stored encrypted', async () => {
+  // Test-only endpoints of "google", as a site owner's wp-config.php cannot set them for real.
+  setConstants({ NATIVE_SMTP_TEST_AUTHORIZE_URL: OAUTH.authorize, NATIVE_SMTP_TEST_TOKEN_URL: OAUTH.token });
+  await saveSettings(admin, { username: OAUTH.user, 'oauth-provider': 'google', 'oauth-client-id': OAUTH.id, 'oauth-client-secret': OAUTH.secret });
+  eq((await admin.textContent('#native-smtp-oauth-connection')).trim(), 'not connected', 'connection before');
+  eq((await admin.textContent('#native-smtp-oauth-redirect')).trim(), A + SETTINGS, 'redirect URI shown');
+  const logBefore = oauthLog().length;
+  await Promise.all([admin.waitForURL(/native-smtp-result=oauth/), admin.click('#native-smtp-connect-google')]);
+  const panel = admin.locator('#native-smtp-result');
+  eq(await panel.getAttribute('data-ok'), '1', `connect result (${(await panel.textContent()).replace(/\s+/g, ' ').slice(0, 300)})`);
+  eq((await panel.locator('h2').textContent()).trim(), 'Connected with Google', 'heading');
+  check(!/[?&]code=/.test(admin.url()), `the code stays in the address bar: ${admin.url()}`);
+  const log = oauthLog().slice(logBefore);
+  const az = log.find((e) => e.what === 'authorize').fields;
+  eq(`${az.response_type} ${az.client_id} ${az.code_challenge_method} ${az.scope} ${az.access_type}`, `code ${OAUTH.id} S256 https://mail.google.com/ offline`, 'authorization request');
+  eq(az.redirect_uri, A + SETTINGS, 'redirect_uri');
+  check(/^[0-9a-f]{32}\.[0-9a-f]{10}$/.test(az.state), `state: ${az.state}`);
+  const tk = log.find((e) => e.what === 'token').fields;
+  eq(tk.grant_type, 'authorization_code', 'grant of the exchange');
+  check(tk.code_verifier.length >= 43 && tk.code_verifier.length <= 128, 'verifier length');
+  eq(crypto.createHash('sha256').update(tk.code_verifier).digest('base64url'), az.code_challenge, 'S256(code_verifier) against the challenge');
+  eq(tk.redirect_uri, az.redirect_uri, 'redirect_uri of the exchange');
+  const o = await storedOption();
+  check(String(o.oauth_refresh_token).startsWith('ns1:') && String(o.oauth_client_secret).startsWith('ns1:'), 'OAuth secrets not encrypted');
+  check(!JSON.stringify(o).includes(OAUTH.refresh) && !JSON.stringify(o).includes(OAUTH.secret), 'a plain OAuth secret in the database');
+  eq(wpEval("echo Native_SMTP_Crypto::decrypt( get_option( 'native_smtp_settings' )['oauth_refresh_token'] ) === getenv( 'OAUTH_REFRESH_TOKEN' ) ? 'same' : 'different';"), 'same', 'decrypted refresh token');
+  check(/^connected/.test((await admin.textContent('#native-smtp-oauth-connection')).trim()), 'connection after');
+  eq(await effective(admin, 'auth'), 'xoauth2', 'applied smtp.auth');
+  eq(await effective(admin, 'oauth_provider'), 'google', 'applied smtp.oauth_provider');
+  eq(await effective(admin, 'oauth_client_id'), OAUTH.id, 'applied smtp.oauth_client_id');
+  eq(await effective(admin, 'oauth_refresh_token'), 'set (hidden)', 'applied smtp.oauth_refresh_token');
+  eq(await effective(admin, 'oauth_client_secret'), 'set (hidden)', 'applied smtp.oauth_client_secret');
+  eq(await effective(admin, 'oauth_token_url'), OAUTH.token, 'applied smtp.oauth_token_url (the test endpoint)');
+  eq(await admin.getAttribute('#native-smtp-status-oauth', 'data-provider'), 'google', 'status box OAuth row');
+  eq(await admin.locator('#native-smtp-sources tr[data-setting="oauth_authorize_url"]').count(), 0, 'a row for the plugin-only authorization URL');
+  eq(await admin.locator('#native-smtp-sources tr[data-setting="force_from_name"]').count(), 1, 'force From name rows');
+  return admin;
+});
+
+test('after connecting, a test email logs in with XOAUTH2 and the access token the extension fetched', async () => {
+  const before = smtpMessages().length;
+  const logBefore = oauthLog().length;
+  const panel = await sendTest(admin, 'oauth-rcpt@example.net');
+  eq(await panel.getAttribute('data-ok'), '1', `test result (${(await panel.textContent()).replace(/\s+/g, ' ').slice(0, 400)})`);
+  const tr = await admin.textContent('#native-smtp-transcript');
+  check(/C: AUTH XOAUTH2 \*\*\*\*\*\*\*\*/.test(tr) && /S: 235/.test(tr), `transcript: ${tr.slice(0, 800)}`);
+  const msgs = await waitFor(() => { const m = smtpMessages(); return m.length > before && m; }, 'the message');
+  const m = msgs[msgs.length - 1];
+  eq(m.env.auth_user, OAUTH.user, 'the SMTP server accepted the XOAUTH2 token for');
+  const refresh = oauthLog().slice(logBefore).filter((e) => e.what === 'token').map((e) => e.fields);
+  check(refresh.length <= 1, `more than one token request for one message: ${refresh.length}`);
+  if (refresh.length === 1) eq(`${refresh[0].grant_type} ${refresh[0].refresh_token === OAUTH.refresh}`, 'refresh_token true', 'the refresh');
+  // The status box of the worker that sent it: the token is kept (any worker: provider and grant).
+  await admin.goto(SETTINGS);
+  check(/google, grant refresh_token/.test(await admin.textContent('#native-smtp-oauth-state-provider')), 'OAuth status line');
+  return admin;
+});
+
+test('Connect with Microsoft: its scope and tenant, then a test email over XOAUTH2', async () => {
+  await saveSettings(admin, { 'oauth-provider': 'microsoft', 'oauth-tenant': 'contoso.onmicrosoft.com' });
+  const logBefore = oauthLog().length;
+  await Promise.all([admin.waitForURL(/native-smtp-result=oauth/), admin.click('#native-smtp-connect-microsoft')]);
+  const panel = admin.locator('#native-smtp-result');
+  eq(await panel.getAttribute('data-ok'), '1', `connect result (${(await panel.textContent()).replace(/\s+/g, ' ').slice(0, 300)})`);
+  eq((await panel.locator('h2').textContent()).trim(), 'Connected with Microsoft', 'heading');
+  const log = oauthLog().slice(logBefore);
+  const az = log.find((e) => e.what === 'authorize').fields;
+  eq(`${az.scope}|${az.access_type}|${az.code_challenge_method}`, 'https://outlook.office.com/SMTP.Send offline_access|undefined|S256', 'Microsoft authorization request');
+  const tk = log.find((e) => e.what === 'token').fields;
+  eq(crypto.createHash('sha256').update(tk.code_verifier).digest('base64url'), az.code_challenge, 'S256(code_verifier) against the challenge');
+  eq(await effective(admin, 'oauth_provider'), 'microsoft', 'applied smtp.oauth_provider');
+  eq(await effective(admin, 'oauth_tenant'), 'contoso.onmicrosoft.com', 'applied smtp.oauth_tenant');
+  const before = smtpMessages().length;
+  const sent = await sendTest(admin, 'oauth-ms@example.net');
+  eq(await sent.getAttribute('data-ok'), '1', `test result (${(await sent.textContent()).replace(/\s+/g, ' ').slice(0, 400)})`);
+  const msgs = await waitFor(() => { const m = smtpMessages(); return m.length > before && m; }, 'the message');
+  eq(msgs[msgs.length - 1].env.auth_user, OAUTH.user, 'the SMTP server accepted the XOAUTH2 token for');
+  return admin;
+});
+
+test('OAuth: a redirect whose state this session did not start is refused; an editor cannot start one', async () => {
+  const before = (await storedOption()).oauth_refresh_token;
+  await admin.goto(SETTINGS + '&code=forged-code&state=00112233445566778899aabbccddeeff.0123456789');
+  await admin.waitForURL(/native-smtp-result=oauth/);
+  const panel = admin.locator('#native-smtp-result');
+  eq(await panel.getAttribute('data-ok'), '0', 'ok flag');
+  check(/state that this browser session did not start/.test(await panel.textContent()), `message: ${await panel.textContent()}`);
+  eq((await storedOption()).oauth_refresh_token, before, 'refresh token after the forged redirect');
+  check(!oauthLog().some((e) => e.what === 'token' && e.fields.code === 'forged-code'), 'the forged code was exchanged');
+  const page = await newPage(A);
+  await login(page, EDITOR);
+  const nonce = (await (await page.request.get('/?e2e-nonce=native_smtp_oauth_start')).text()).trim();
+  const r = await page.request.post('/wp-admin/admin-post.php', { form: { action: 'native_smtp_oauth_start', _wpnonce: nonce, native_smtp_oauth_provider: 'google' }, maxRedirects: 0 });
+  eq(r.status(), 403, 'editor starting a connection');
+  await page.context().close();
+  // Back to the password for the tests that follow.
+  setConstants(null);
+  await saveSettings(admin, { 'oauth-provider': '', username: SMTP_USER, auth: 'auto' });
+  eq(await effective(admin, 'auth'), 'auto', 'smtp.auth after switching OAuth off');
+  eq(await admin.locator('#native-smtp-status-oauth').count(), 0, 'OAuth status row without a provider');
+  return admin;
+});
+
+// ------------------------------------------------------------------ multisite (server M)
+
+const NET = '/wp-admin/network/settings.php?page=native-smtp';
+const SITE2 = '/site2/wp-admin/options-general.php?page=native-smtp';
+const NET_FROM = 'network@example.com';
+const SITE2_FROM = 'site2@example.com';
+let ms; // the super administrator's page on the multisite
+
+/** Runs PHP inside the multisite (its main site). */
+function wpEvalMs(code) {
+  return execFileSync(process.env.E2E_PHP || 'php', [path.join(HERE, 'wp-eval.inc'), code],
+    { env: { ...process.env, E2E_WWW: env('E2E_MS_WWW'), E2E_HOST: env('E2E_MS_HOST') }, timeout: 30000 }).toString();
+}
+
+async function submitForm(page, urlPattern) {
+  await Promise.all([page.waitForURL(urlPattern), page.click('#submit')]);
+}
+
+async function msTestMail(page, to) {
+  const before = smtpMessages().length;
+  await page.goto(SITE2);
+  await page.fill('#native-smtp-to', to);
+  await Promise.all([page.waitForURL(/native-smtp-result=test/), page.click('#native-smtp-send-test')]);
+  const panel = page.locator('#native-smtp-result');
+  eq(await panel.getAttribute('data-ok'), '1', `test result on /site2/ (${(await panel.textContent()).replace(/\s+/g, ' ').slice(0, 300)})`);
+  const msgs = await waitFor(() => { const m = smtpMessages(); return m.length > before && m; }, 'the message from /site2/');
+  return msgs[msgs.length - 1];
+}
+
+test('multisite: Network Admin → Settings → SMTP saves the values every site inherits', async () => {
+  ms = await newPage(env('E2E_URL_M'));
+  await login(ms, ADMIN);
+  await ms.goto('/wp-admin/network/settings.php');
+  await ms.click('#adminmenu a[href="settings.php?page=native-smtp"]');
+  await ms.waitForSelector('h1:text-is("SMTP for the network")');
+  await ms.fill('#native-smtp-host', '127.0.0.1');
+  await ms.fill('#native-smtp-port', SMTP_PORT);
+  await ms.selectOption('#native-smtp-encryption', 'tls');
+  await ms.fill('#native-smtp-username', SMTP_USER);
+  await ms.fill('#native-smtp-password', SMTP_PASS);
+  await ms.fill('#native-smtp-from', NET_FROM);
+  await ms.fill('#native-smtp-from-name', 'E2E Network');
+  await ms.setChecked('#native-smtp-from-allow', true);      // sites may set their own From
+  await ms.setChecked('#native-smtp-from-name-allow', true);
+  await submitForm(ms, /settings\.php\?page=native-smtp&updated=true/);
+  eq((await ms.textContent('#native-smtp-network-saved')).trim(), 'Settings saved.', 'notice');
+  eq(await ms.inputValue('#native-smtp-host'), '127.0.0.1', 'host after saving');
+  check(await ms.isChecked('#native-smtp-from-allow') && !(await ms.isChecked('#native-smtp-host-allow')), 'allow boxes after saving');
+  const o = JSON.parse(wpEvalMs("echo wp_json_encode( get_site_option( 'native_smtp_network' ) );"));
+  check(String(o.password).startsWith('ns1:') && !JSON.stringify(o).includes(SMTP_PASS), 'network password not stored encrypted');
+  eq(`${o.host}|${o.from}|${o.allow.from}|${o.allow.host}`, `127.0.0.1|${NET_FROM}|true|false`, 'stored network settings');
+  return ms;
+});
+
+test('multisite: a site inherits them; what the network keeps is read-only there', async () => {
+  await ms.goto(SITE2);
+  check(await ms.locator('#native-smtp-network-note').isVisible(), 'no note that the site uses the network settings');
+  check(await ms.locator('#native-smtp-host').isDisabled(), 'host editable on the site');
+  eq(await ms.inputValue('#native-smtp-host'), '127.0.0.1', 'inherited host shown');
+  check(/Set by the network administrator/.test(await ms.textContent('tr[data-field="host"] .native-smtp-network-locked')), 'host lock note');
+  check(!(await ms.locator('#native-smtp-from').isDisabled()), 'From disabled although the network allows it');
+  check(await ms.isChecked('#native-smtp-from-inherit'), '"Use the network’s value" not ticked');
+  eq(await ms.inputValue('#native-smtp-from'), NET_FROM, 'inherited From shown');
+  eq(await effective(ms, 'host'), '127.0.0.1', 'applied smtp.host on /site2/');
+  eq(await effective(ms, 'from'), NET_FROM, 'applied smtp.from on /site2/');
+  eq((await ms.textContent('#native-smtp-sources tr[data-setting="host"] .native-smtp-source-cell')).trim(), 'network settings', 'source of smtp.host');
+  const m = await msTestMail(ms, 'ms@example.net');
+  eq(m.env.mail_from, NET_FROM, 'envelope sender of /site2/');
+  check(m.env.tls && m.env.auth_user === SMTP_USER, 'not sent with TLS and the network’s login');
+  return ms;
+});
+
+test('multisite: an override the network allows wins, on that site only', async () => {
+  await ms.goto(SITE2);
+  await ms.fill('#native-smtp-from', SITE2_FROM); // "Use the network’s value" stays ticked: a changed value is the site's own
+  await submitForm(ms, /settings-updated=true/);
+  eq(await effective(ms, 'from'), SITE2_FROM, 'applied smtp.from on /site2/');
+  eq((await ms.textContent('#native-smtp-sources tr[data-setting="from"] .native-smtp-source-cell')).trim(), 'this page', 'source of smtp.from');
+  check(!(await ms.isChecked('#native-smtp-from-inherit')), '"Use the network’s value" still ticked');
+  eq(await effective(ms, 'host'), '127.0.0.1', 'smtp.host still the network’s');
+  const m = await msTestMail(ms, 'ms2@example.net');
+  eq(m.env.mail_from, SITE2_FROM, 'envelope sender of /site2/ after its override');
+  await ms.goto('/wp-admin/options-general.php?page=native-smtp');
+  eq(await effective(ms, 'from'), NET_FROM, 'the main site keeps the network’s From');
+  // Ticking the box again (the field back at the network's value) inherits again.
+  await ms.goto(SITE2);
+  await ms.fill('#native-smtp-from', NET_FROM);
+  await ms.setChecked('#native-smtp-from-inherit', true);
+  await submitForm(ms, /settings-updated=true/);
+  eq((await ms.textContent('#native-smtp-sources tr[data-setting="from"] .native-smtp-source-cell')).trim(), 'network settings', 'source of smtp.from after inheriting again');
+  await ms.fill('#native-smtp-from', SITE2_FROM);
+  await submitForm(ms, /settings-updated=true/);
+  eq(await effective(ms, 'from'), SITE2_FROM, 'override set again');
+  return ms;
+});
+
+test('multisite: an override the network does not allow is refused', async () => {
+  await ms.goto(SITE2);
+  // The browser's form has the field disabled: a hand-made request enables it and sends a value.
+  await ms.locator('#native-smtp-host').evaluate((el) => { el.disabled = false; el.value = 'evil.example.net'; });
+  await submitForm(ms, /settings-updated=true/);
+  const err = await ms.textContent('#native-smtp-host-error');
+  check(/SMTP host: set by the network administrator for every site/.test(err), `host error: ${err}`);
+  eq(await effective(ms, 'host'), '127.0.0.1', 'applied smtp.host after the refused override');
+  eq(await ms.inputValue('#native-smtp-host'), '127.0.0.1', 'host shown after the refused override');
+  const o = JSON.parse(wpEvalMs("echo wp_json_encode( get_blog_option( 2, 'native_smtp_settings' ) );"));
+  check(!o.overrides.includes('host') && o.host !== 'evil.example.net', `site option after the refusal: ${JSON.stringify(o.overrides)} ${o.host}`);
+  eq(JSON.stringify(o.overrides), JSON.stringify(['from']), 'overrides of /site2/');
+  // A site's administrator (not a network administrator) gets neither the network page nor its action.
+  const page = await newPage(env('E2E_URL_M'));
+  await page.goto('/site2/wp-login.php');
+  await page.fill('#user_login', env('WP_SITEADMIN_USER'));
+  await page.fill('#user_pass', env('WP_SITEADMIN_PASS'));
+  await Promise.all([page.waitForURL(/\/site2\/wp-admin\/?/), page.click('#wp-submit')]);
+  const r = await page.goto(NET);
+  eq(r.status(), 403, 'network page for a site administrator');
+  await page.goto(SITE2);
+  check(await page.locator('#native-smtp-host').isDisabled(), 'host editable for the site administrator');
+  const nonce = (await (await page.request.get('/site2/?e2e-nonce=native_smtp_network')).text()).trim();
+  const before = wpEvalMs("echo wp_json_encode( get_site_option( 'native_smtp_network' ) );");
+  const r2 = await page.request.post('/wp-admin/network/edit.php?action=native_smtp_network', { form: { _wpnonce: nonce, 'native_smtp_settings[host]': 'evil.example.net' }, maxRedirects: 0 });
+  eq(r2.status(), 403, 'network save by a site administrator');
+  eq(wpEvalMs("echo wp_json_encode( get_site_option( 'native_smtp_network' ) );"), before, 'network settings after the refused save');
+  return ms;
 });
 
 test('no page ever contained the password', async () => {

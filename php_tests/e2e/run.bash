@@ -4,11 +4,17 @@
 # Sets up, all on loopback and all stopped again by process id when the run ends:
 #   - Debian's WordPress (copied into .build/e2e/www) with the plugin and an editor account,
 #   - a private MariaDB server (own data directory and socket, no TCP),
-#   - the project's test SMTP server (STARTTLS with a test CA, AUTH PLAIN/LOGIN, one user),
+#   - the project's test SMTP server (STARTTLS with a test CA, AUTH PLAIN/LOGIN, one user, one
+#     recipient refused, XOAUTH2 for a second user), and a second one that refuses every sender (550 5.7.60),
+#   - a fake OAuth authorization server (fake_oauth.py: the authorize page over HTTP, the token
+#     endpoint over HTTPS with the test CA, PKCE checked),
 #   - three `php -S` web servers on the same site:
 #       A  with the extension loaded (-d extension=modules/smtp.so)   the normal case
 #       B  without the extension                                      the plugin's notice, the site still works
 #       C  with the extension and smtp.allow_runtime_config=0         a host that locked the settings
+#     and a fourth for a second WordPress installed as a subdirectory multisite (.build/e2e/www-ms,
+#     database wpms: the main site, /site2/ and its own administrator; a router script does the
+#     rewriting WordPress's .htaccess would do),
 #     All three have a sendmail_path that captures what PHP's own transport would send.
 # then runs the browser tests (php_tests/e2e/e2e.mjs: headless Chromium driven by playwright-core).
 # Prints one line per test and "N passed, N failed"; exits non-zero when anything failed.
@@ -114,15 +120,41 @@ say "smtp server"
 bash "$top/php_tests/servers/certs.bash" "$W/certs" >"$LOGS/certs.log" 2>&1 || fatal "certs.bash failed" "$LOGS/certs.log"
 export SMTP_USER=mailer@example.com
 export SMTP_PASS=E2e-app-pass-7Hq2Zx91
+# OAuth: the fake authorization server's app and tokens; the SMTP server takes the access token (XOAUTH2).
+export OAUTH_USER=oauth-mailbox@example.com OAUTH_CLIENT_ID=e2e-client-4711.apps.example
+export OAUTH_CLIENT_SECRET=E2e-client-secret-Qw8Lp3 OAUTH_REFRESH_TOKEN=1//e2e-refresh-token-Zr4Nb7
+export OAUTH_ACCESS_TOKEN=ya29.e2e-access-token-Hk2Vm5
 mkdir -p "$W/capture"
 setsid $PY "$top/php_tests/servers/smtp_server.py" --port-file "$W/smtp.port" --hostname mail.e2e.test \
 	--tls-cert "$W/certs/server.pem" --tls-key "$W/certs/server.key" --starttls \
-	--auth "PLAIN LOGIN" --user "$SMTP_USER:$SMTP_PASS" --capture-dir "$W/capture" \
+	--auth "PLAIN LOGIN XOAUTH2" --user "$SMTP_USER:$SMTP_PASS" --user "$OAUTH_USER:$OAUTH_ACCESS_TOKEN" --capture-dir "$W/capture" \
+	--fault 'rcpt:nobody@example.net=550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown' \
 	--transcript "$W/smtp-transcript.txt" --idle-exit 900 --max-lifetime 1200 --parent-pid $$ \
 	</dev/null >"$LOGS/smtp-server.log" 2>&1 &
 pids+=($!)
 wait_for 10 test -s "$W/smtp.port" || fatal "smtp_server.py did not start" "$LOGS/smtp-server.log"
 export SMTP_PORT=$(cat "$W/smtp.port")
+# A second one that refuses every sender as Microsoft 365 does for a login without send-as rights
+# (the check's sender probe).
+setsid $PY "$top/php_tests/servers/smtp_server.py" --port-file "$W/smtp-refuse.port" --hostname refuse.e2e.test \
+	--tls-cert "$W/certs/server.pem" --tls-key "$W/certs/server.key" --starttls \
+	--auth "PLAIN LOGIN" --user "$SMTP_USER:$SMTP_PASS" --capture-dir "$W/capture-refuse" \
+	--fault 'mail=550 5.7.60 SMTP; Client does not have permissions to send as this sender' \
+	--idle-exit 900 --max-lifetime 1200 --parent-pid $$ </dev/null >"$LOGS/smtp-refuse.log" 2>&1 &
+pids+=($!)
+wait_for 10 test -s "$W/smtp-refuse.port" || fatal "the refusing smtp_server.py did not start" "$LOGS/smtp-refuse.log"
+export SMTP_PORT_REFUSE=$(cat "$W/smtp-refuse.port")
+
+# ---------------------------------------------------------------- fake OAuth authorization server
+say "oauth server"
+setsid $PY "$here/fake_oauth.py" --cert "$W/certs/server.pem" --key "$W/certs/server.key" --port-file "$W/oauth.ports" \
+	--log "$W/oauth.log" --client-id "$OAUTH_CLIENT_ID" --client-secret "$OAUTH_CLIENT_SECRET" \
+	--refresh-token "$OAUTH_REFRESH_TOKEN" --access-token "$OAUTH_ACCESS_TOKEN" --parent-pid $$ --max-lifetime 1200 \
+	</dev/null >"$LOGS/oauth-server.log" 2>&1 &
+pids+=($!)
+wait_for 10 test -s "$W/oauth.ports" || fatal "fake_oauth.py did not start" "$LOGS/oauth-server.log"
+read -r OAUTH_AUTHZ_PORT OAUTH_TOKEN_PORT <"$W/oauth.ports"
+export OAUTH_AUTHZ_PORT OAUTH_TOKEN_PORT
 
 # ---------------------------------------------------------------- WordPress
 say "wordpress"
@@ -158,6 +190,48 @@ export WP_ADMIN_USER=admin WP_ADMIN_PASS=Admin-pass-e2e-1 WP_ADMIN_EMAIL=admin@e
 export WP_EDITOR_USER=editor WP_EDITOR_PASS=Editor-pass-e2e-2 WP_EDITOR_EMAIL=editor@example.com
 $PHP "$here/wp-setup.inc" >"$LOGS/wp-setup.log" 2>&1 || fatal "WordPress install failed" "$LOGS/wp-setup.log"
 
+# ---------------------------------------------------------------- WordPress multisite (subdirectory)
+# A second WordPress, installed as a network of sites with WordPress's own functions (ms-setup.inc),
+# served by `php -S` with a router that does what WordPress's .htaccess does for /site2/.
+say "wordpress multisite"
+mariadb --no-defaults --socket="$DBDIR/sock" -uroot <<'SQL' || fatal "creating the multisite database failed"
+CREATE DATABASE wpms DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+GRANT ALL PRIVILEGES ON wpms.* TO 'wp'@'localhost';
+SQL
+WWWM=$W/www-ms
+cp -rL /usr/share/wordpress "$WWWM" || fatal "copying /usr/share/wordpress failed"
+rm -f "$WWWM/wp-config.php" "$WWWM/.htaccess"
+cp -r "$top/wordpress/native-smtp" "$WWWM/wp-content/plugins/native-smtp" || fatal "copying the plugin failed"
+mkdir -p "$WWWM/wp-content/mu-plugins"
+cp "$here/mu-e2e-helper.inc" "$WWWM/wp-content/mu-plugins/e2e-helper.php"
+cp "$here/ms-router.inc" "$W/ms-router.php"
+PORT_M=$(free_port)
+cat >"$WWWM/wp-config.php" <<PHP
+<?php
+// Written by php_tests/e2e/run.bash for one test run: the multisite network.
+define( 'DB_NAME', 'wpms' ); define( 'DB_USER', 'wp' ); define( 'DB_PASSWORD', 'wp-db-pass' );
+define( 'DB_HOST', 'localhost:$DBDIR/sock' ); define( 'DB_CHARSET', 'utf8mb4' ); define( 'DB_COLLATE', '' );
+$salts
+\$table_prefix = 'wp_';
+define( 'WP_HTTP_BLOCK_EXTERNAL', true ); define( 'AUTOMATIC_UPDATER_DISABLED', true );
+define( 'WP_AUTO_UPDATE_CORE', false ); define( 'DISABLE_WP_CRON', true ); define( 'FS_METHOD', 'direct' );
+define( 'WP_DEBUG', true ); define( 'WP_DEBUG_DISPLAY', false ); define( 'WP_DEBUG_LOG', '$LOGS/wp-ms-debug.log' );
+define( 'E2E_LOG_DIR', '$LOGS' );
+if ( is_file( '$W/ms-on' ) ) { // written once ms-setup.inc has made the network tables
+	define( 'WP_ALLOW_MULTISITE', true ); define( 'MULTISITE', true ); define( 'SUBDOMAIN_INSTALL', false );
+	define( 'DOMAIN_CURRENT_SITE', '127.0.0.1:$PORT_M' ); define( 'PATH_CURRENT_SITE', '/' );
+	define( 'SITE_ID_CURRENT_SITE', 1 ); define( 'BLOG_ID_CURRENT_SITE', 1 );
+}
+if ( is_file( '$W/wp-ms-constants.php' ) ) { require '$W/wp-ms-constants.php'; }
+if ( ! defined( 'ABSPATH' ) ) { define( 'ABSPATH', __DIR__ . '/' ); }
+require_once ABSPATH . 'wp-settings.php';
+PHP
+export E2E_MS_WWW=$WWWM E2E_MS_HOST=127.0.0.1:$PORT_M
+export WP_SITEADMIN_USER=siteadmin WP_SITEADMIN_PASS=Siteadmin-pass-e2e-3 WP_SITEADMIN_EMAIL=siteadmin@example.com
+$PHP "$here/ms-setup.inc" network >"$LOGS/wp-ms-setup.log" 2>&1 || fatal "WordPress multisite install failed" "$LOGS/wp-ms-setup.log"
+touch "$W/ms-on"
+$PHP "$here/ms-setup.inc" sites >>"$LOGS/wp-ms-setup.log" 2>&1 || fatal "WordPress multisite sites failed" "$LOGS/wp-ms-setup.log"
+
 # A sendmail stand-in: what PHP's own mail transport would have sent (one file per message).
 mkdir -p "$W/bin" "$W/sendmail"
 cat >"$W/bin/sendmail" <<SH
@@ -168,7 +242,7 @@ SH
 chmod +x "$W/bin/sendmail"
 
 # ---------------------------------------------------------------- web servers
-say "web servers on $PORT_A (extension), $PORT_B (no extension), $PORT_C (locked)"
+say "web servers on $PORT_A (extension), $PORT_B (no extension), $PORT_C (locked), $PORT_M (multisite)"
 web() { # name port extra php -d options...
 	local name=$1 port=$2; shift 2
 	PHP_CLI_SERVER_WORKERS=4 setsid $PHP -d sendmail_path="$W/bin/sendmail -t -i" -d display_errors=0 \
@@ -180,7 +254,12 @@ web() { # name port extra php -d options...
 web A "$PORT_A" -d extension="$EXT"
 web B "$PORT_B"
 web C "$PORT_C" -d extension="$EXT" -d smtp.allow_runtime_config=0
-for port in "$PORT_A" "$PORT_B" "$PORT_C"; do
+PHP_CLI_SERVER_WORKERS=4 setsid $PHP -d sendmail_path="$W/bin/sendmail -t -i" -d display_errors=0 \
+	-d log_errors=1 -d error_log="$LOGS/php-errors.log" -d opcache.enable_cli=1 -d opcache.revalidate_freq=0 \
+	-d smtp.cafile="$W/certs/ca.pem" -d extension="$EXT" -S "127.0.0.1:$PORT_M" -t "$WWWM" "$W/ms-router.php" \
+	</dev/null >"$LOGS/php-M.log" 2>&1 &
+pids+=($!)
+for port in "$PORT_A" "$PORT_B" "$PORT_C" "$PORT_M"; do
 	wait_for 20 curl -fsS -o /dev/null "http://127.0.0.1:$port/wp-login.php" ||
 		fatal "php -S on $port did not answer" "$LOGS/php-A.log"
 done
@@ -188,10 +267,11 @@ say "setup took $((SECONDS - T0)) s"
 
 # ---------------------------------------------------------------- the tests
 export E2E_URL_A=http://127.0.0.1:$PORT_A E2E_URL_B=http://127.0.0.1:$PORT_B E2E_URL_C=http://127.0.0.1:$PORT_C
+export E2E_URL_M=http://127.0.0.1:$PORT_M
 export E2E_ART=$ART E2E_TOP=$top E2E_EXT=$EXT E2E_PHP=$PHP
-timeout 540 node "$here/e2e.mjs"
+timeout 900 node "$here/e2e.mjs"
 rc=$?
-[ $rc -eq 124 ] && { echo "not ok - the browser tests did not finish within 540 s"; echo "0 passed, 1 failed"; }
+[ $rc -eq 124 ] && { echo "not ok - the browser tests did not finish within 900 s"; echo "0 passed, 1 failed"; }
 cleanup
 say "total $((SECONDS - T0)) s"
 if [ -z "${E2E_KEEP:-}" ] && [ $rc -eq 0 ]; then

@@ -37,6 +37,10 @@ Faults (repeatable --fault RULE):
   idle-421             a connection idle past --conn-timeout gets "421 4.4.2 Idle too long" before the close
   421-at-mail=N        the Nth MAIL FROM of a connection is answered 421 and the connection closed
   close-at-mail=N      the Nth MAIL FROM of a connection: the connection is closed without a reply
+  close-after-auth-fail  after refusing an AUTH with 535 (also after the XOAUTH2 error
+                       challenge), close the connection (as Microsoft and Gmail may)
+  xoauth2-once         an XOAUTH2 token is accepted on one AUTH only; used again it is refused
+                       (a token that expired at the server while the client still keeps it)
 Nothing runs forever: --idle-exit (default 120 s), --max-lifetime (default 900 s),
 --parent-pid (exit when that process is gone).
 """
@@ -91,6 +95,8 @@ class Faults:
         self.idle_421 = False       # idle-421: say 421 before closing a connection idle past --conn-timeout
         self.at421_mail = set()     # 421-at-mail=N: the Nth MAIL on a connection gets 421 and the close
         self.close_at_mail = set()  # close-at-mail=N: the Nth MAIL on a connection: close without a reply
+        self.close_after_auth_fail = False  # close the connection after a 535 to AUTH
+        self.xoauth2_once = False   # a token works for one AUTH only
         for rule in rules:
             self._add(rule)
 
@@ -123,6 +129,10 @@ class Faults:
             self.inject_after_starttls = True
         elif lname == "trickle" and not eq:
             self.trickle = True
+        elif lname == "close-after-auth-fail" and not eq:
+            self.close_after_auth_fail = True
+        elif lname == "xoauth2-once" and not eq:
+            self.xoauth2_once = True
         elif lname == "idle-421" and not eq:
             self.idle_421 = True
         elif lname == "421-at-mail" and eq and value.strip().isdigit():
@@ -159,11 +169,16 @@ class Server:
         self.o = opts
         self.faults = Faults(opts.fault or [])
         self.users = {}
+        self.more_tokens = {}   # a user given again: more XOAUTH2 tokens accepted for that user
+        self.used_tokens = set()  # xoauth2-once: the tokens that were accepted already
         for u in opts.user or []:
             name, sep, pw = u.partition(":")
             if not sep:
                 raise SystemExit("--user wants NAME:PASSWORD")
-            self.users[name] = pw
+            if name in self.users:
+                self.more_tokens.setdefault(name, []).append(pw)
+            else:
+                self.users[name] = pw
         self.mechs = [m.upper() for m in (opts.auth or "").replace(",", " ").split()]
         for m in self.mechs:
             if m not in ("PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"):
@@ -849,6 +864,26 @@ class Connection:
             self.reply("235 2.7.0 Authentication successful")
         else:
             self.reply("535 5.7.8 Authentication credentials invalid")
+            self.after_refusal()
+
+    def after_refusal(self):
+        """close-after-auth-fail: the 535 is the last thing this connection hears."""
+        if self.f.close_after_auth_fail:
+            self.flush()
+            self.closed_by = "server"
+            raise Closed("fault: close-after-auth-fail")
+
+    def token_ok(self, user, token):
+        """XOAUTH2: the user's token (or one of its further tokens); xoauth2-once: not used before."""
+        if user not in self.srv.users:
+            return False
+        ok = any(hmac.compare_digest(t.encode(), token)
+                 for t in [self.srv.users[user]] + self.srv.more_tokens.get(user, []))
+        if ok and self.f.xoauth2_once:
+            if token in self.srv.used_tokens:
+                return False
+            self.srv.used_tokens.add(token)
+        return ok
 
     def auth_fail(self, text):
         self.mode = "cmd"
@@ -876,7 +911,7 @@ class Connection:
         if not m:
             return self.auth_fail("501 5.5.2 Invalid XOAUTH2 response")
         user, token = m.group(1).decode("utf-8", "replace"), m.group(2)
-        ok = user in self.srv.users and hmac.compare_digest(self.srv.users[user].encode(), token)
+        ok = self.token_ok(user, token)
         if not ok and self.o.xoauth2_challenge and self.fault_reply("auth") is None:
             # Google's way: the error as base64 JSON in a 334, the client answers an empty line, then 535
             status = json.dumps({"status": "401", "schemes": "bearer", "scope": "https://mail.google.com/"})
@@ -884,6 +919,15 @@ class Connection:
             self.auth_state = {"mech": "XOAUTH2", "step": "error"}
             self.reply("334 " + base64.b64encode(status.encode()).decode())
             return
+        if self.fault_reply("auth") is None:
+            self.mode = "cmd"
+            self.auth_state = None
+            if ok:
+                self.auth_user, self.auth_mech = user, "XOAUTH2"
+                self.reply("235 2.7.0 Authentication successful")
+                return
+            self.reply("535 5.7.8 Authentication credentials invalid")
+            return self.after_refusal()
         self.auth_done(user, token, "XOAUTH2")
 
     def auth_step(self, line):
@@ -893,7 +937,8 @@ class Connection:
             return self.auth_fail("501 5.7.0 Authentication cancelled")
         mech = st["mech"]
         if mech == "XOAUTH2" and st.get("step") == "error":
-            return self.auth_fail("535 5.7.8 Username and Password not accepted (test server: token refused)")
+            self.auth_fail("535 5.7.8 Username and Password not accepted (test server: token refused)")
+            return self.after_refusal()
         if mech == "PLAIN":
             return self.auth_plain(text)
         if mech == "XOAUTH2":

@@ -46,6 +46,9 @@ static void run_tests(void)
 	CHECK(!transient(SMTP_CAUSE_NO_STARTTLS, 0));
 	CHECK(!transient(SMTP_CAUSE_CONFIG, 0));
 	CHECK(!transient(SMTP_CAUSE_INPUT, 0));
+	CHECK(transient(SMTP_CAUSE_OAUTH_UNAVAILABLE, 0)); /* the token endpoint's 5xx / 429 */
+	CHECK(!transient(SMTP_CAUSE_OAUTH_ENDPOINT, 0));
+	CHECK(!transient(SMTP_CAUSE_OAUTH_INVALID_GRANT, 0));
 	CHECK(!smtp_err_is_transient(NULL));
 
 	/* the enhanced code is bounded */

@@ -218,6 +218,47 @@ static void run_tests(void)
 		smtp_oauth_answer_wipe(a);
 		free(a);
 	}
+
+	/* what real endpoints and proxies answer: expires_in as a string, a bound on it, an HTML page,
+	 * HTTP 5xx / 429 and temporarily_unavailable (transient), Google's refresh without a refresh_token */
+	{
+		smtp_oauth_answer *a = malloc(sizeof(*a));
+		smtp_err e;
+		static const char html[] = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+		static const char ok_str[] = "{\"access_token\":\"A\",\"expires_in\":\"3599\",\"token_type\":\"Bearer\"}";
+		static const char ok_big[] = "{\"access_token\":\"A\",\"expires_in\":99999999999999999999}";
+		static const char busy[] = "{\"error\":\"temporarily_unavailable\",\"error_description\":\"try later\"}";
+		static const char srv[] = "{\"error\":\"server_error\"}";
+		static const char nojs[] = "{\"error\":\"invalid_request\"}";
+
+		CHECK(smtp_oauth_read_answer(200, ok_str, strlen(ok_str), "h", 0, a, &fl) == 0 && a->expires_in == 3599);
+		CHECK(smtp_oauth_read_answer(200, ok_big, strlen(ok_big), "h", 0, a, &fl) == 0 && a->expires_in == 86400);
+		CHECK(a->refresh_token[0] == '\0'); /* Google's refresh: no new refresh token, the old one stays */
+		CHECK(smtp_oauth_read_answer(502, html, strlen(html), "h", 0, a, &fl) == -1);
+		CHECK(fl.cause == SMTP_CAUSE_OAUTH_UNAVAILABLE && strstr(fl.sentence, "HTTP 502") != NULL);
+		CHECK(strstr(fl.sentence, "unavailable just now") != NULL && strstr(fl.sentence, "nginx") == NULL);
+		CHECK(smtp_oauth_read_answer(403, html, strlen(html), "h", 0, a, &fl) == -1);
+		CHECK(fl.cause == SMTP_CAUSE_OAUTH_ENDPOINT && strstr(fl.sentence, "a proxy's or a firewall's page") != NULL);
+		CHECK(smtp_oauth_read_answer(200, html, strlen(html), "h", 0, a, &fl) == -1
+		      && fl.cause == SMTP_CAUSE_OAUTH_ENDPOINT);
+		CHECK(smtp_oauth_read_answer(400, busy, strlen(busy), "h", 0, a, &fl) == -1
+		      && fl.cause == SMTP_CAUSE_OAUTH_UNAVAILABLE);
+		CHECK(smtp_oauth_read_answer(500, srv, strlen(srv), "h", 0, a, &fl) == -1
+		      && fl.cause == SMTP_CAUSE_OAUTH_UNAVAILABLE);
+		CHECK(smtp_oauth_read_answer(429, nojs, strlen(nojs), "h", 0, a, &fl) == -1
+		      && fl.cause == SMTP_CAUSE_OAUTH_UNAVAILABLE);
+		CHECK(smtp_oauth_read_answer(400, nojs, strlen(nojs), "h", 0, a, &fl) == -1
+		      && fl.cause == SMTP_CAUSE_OAUTH_ENDPOINT);
+		smtp_err_clear(&e);
+		smtp_err_set(&e, SMTP_STAGE_OAUTH, smtp_cause_class(SMTP_CAUSE_OAUTH_UNAVAILABLE), SMTP_CAUSE_OAUTH_UNAVAILABLE,
+		             0, NULL);
+		CHECK(smtp_err_is_transient(&e));
+		smtp_err_set(&e, SMTP_STAGE_OAUTH, smtp_cause_class(SMTP_CAUSE_OAUTH_ENDPOINT), SMTP_CAUSE_OAUTH_ENDPOINT, 0,
+		             NULL);
+		CHECK(!smtp_err_is_transient(&e));
+		smtp_oauth_answer_wipe(a);
+		free(a);
+	}
 	smtp_buf_wipe(&tok);
 	smtp_token_cache_free(c);
 }

@@ -25,6 +25,8 @@ define( 'NATIVE_SMTP_PLUGIN_DIR', __DIR__ );
 
 require_once __DIR__ . '/includes/class-native-smtp-crypto.php';
 require_once __DIR__ . '/includes/class-native-smtp-config.php';
+require_once __DIR__ . '/includes/class-native-smtp-presets.php';
+require_once __DIR__ . '/includes/class-native-smtp-oauth.php';
 require_once __DIR__ . '/includes/class-native-smtp-runtime.php';
 require_once __DIR__ . '/includes/class-native-smtp-health.php';
 

@@ -21,6 +21,7 @@ $native_smtp_delete = static function () use ( $wpdb ) {
 };
 
 if ( is_multisite() ) {
+	delete_site_option( 'native_smtp_network' );
 	foreach ( get_sites( array( 'fields' => 'ids', 'number' => 0 ) ) as $native_smtp_site ) {
 		switch_to_blog( $native_smtp_site );
 		$native_smtp_delete();

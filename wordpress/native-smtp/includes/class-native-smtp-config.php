@@ -5,7 +5,10 @@
  * Precedence, highest first:
  *   1. a NATIVE_SMTP_* constant in wp-config.php;
  *   2. WP Mail SMTP's WPMS_* constants, when WPMS_ON is true (same meaning as in WP Mail SMTP);
- *   3. the value saved on Settings → SMTP.
+ *   3. the value saved on Settings → SMTP;
+ * and on a multisite network whose Network Admin → Settings → SMTP has been saved, 3 is:
+ *   3a. the site's own value, when the network lets sites change that field and the site did;
+ *   3b. otherwise the network's value.
  * Whatever the plugin resolves is then applied with ini_set(); a host that locked the settings
  * (smtp.allow_runtime_config = 0, or php_admin_value) refuses that, and php.ini wins — the page
  * says so (see Native_SMTP_Runtime).
@@ -20,6 +23,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 final class Native_SMTP_Config {
 
 	const OPTION      = 'native_smtp_settings';
+	const NETWORK     = 'native_smtp_network'; // site option (multisite): the network's values and 'allow'
 	const ENCRYPTIONS = array( 'auto', 'tls', 'ssl', 'none' );
 	const AUTHS       = array( 'auto', 'plain', 'login', 'cram-md5', 'xoauth2', 'none' );
 
@@ -44,6 +48,16 @@ final class Native_SMTP_Config {
 			'helo'                => array( 'ini' => 'smtp.helo', 'type' => 'string', 'page' => false ),
 			'cafile'              => array( 'ini' => 'smtp.cafile', 'type' => 'string', 'page' => false ),
 			'allow_insecure_auth' => array( 'ini' => 'smtp.allow_insecure_auth', 'type' => 'bool', 'page' => false ),
+			// OAuth (XOAUTH2): applied only while a provider is chosen (see Native_SMTP_Runtime).
+			'oauth_provider'      => array( 'ini' => 'smtp.oauth_provider', 'type' => 'choice', 'page' => true ),
+			'oauth_client_id'     => array( 'ini' => 'smtp.oauth_client_id', 'type' => 'string', 'page' => true ),
+			'oauth_client_secret' => array( 'ini' => 'smtp.oauth_client_secret', 'type' => 'secret', 'page' => true ),
+			'oauth_refresh_token' => array( 'ini' => 'smtp.oauth_refresh_token', 'type' => 'secret', 'page' => true ),
+			'oauth_tenant'        => array( 'ini' => 'smtp.oauth_tenant', 'type' => 'string', 'page' => true ),
+			'oauth_scope'         => array( 'ini' => 'smtp.oauth_scope', 'type' => 'string', 'page' => true ),
+			'oauth_grant'         => array( 'ini' => 'smtp.oauth_grant', 'type' => 'choice', 'page' => true ),
+			'oauth_token_url'     => array( 'ini' => 'smtp.oauth_token_url', 'type' => 'string', 'page' => true ),
+			'oauth_authorize_url' => array( 'ini' => null, 'type' => 'string', 'page' => true ),
 		);
 	}
 
@@ -62,7 +76,51 @@ final class Native_SMTP_Config {
 			'force_from_name' => false,
 			'timeout'         => 15,
 			'verify_peer'     => true,
+			'preset'          => '',
+			'preset_region'   => '',
+			'overrides'       => array(), // multisite: the fields this site sets instead of the network
+			'oauth_provider'      => '',
+			'oauth_client_id'     => '',
+			'oauth_client_secret' => '', // encrypted, like the password
+			'oauth_refresh_token' => '', // encrypted; set by "Connect with ..." only
+			'oauth_tenant'        => '',
+			'oauth_scope'         => '',
+			'oauth_grant'         => 'refresh_token',
+			'oauth_token_url'     => '',
+			'oauth_authorize_url' => '',
 		);
+	}
+
+	/** The fields the settings page edits (and a network can hand down). */
+	public static function page_fields(): array {
+		return array_keys( array_filter( self::fields(), static function ( $d ) {
+			return $d['page'];
+		} ) );
+	}
+
+	/** True on a multisite network whose network settings have been saved: sites inherit them. */
+	public static function network_active(): bool {
+		return is_multisite() && is_array( get_site_option( self::NETWORK, null ) );
+	}
+
+	/** The network's saved values (as defaults() plus 'allow' => field => bool). */
+	public static function network_stored(): array {
+		$v = is_multisite() ? get_site_option( self::NETWORK, array() ) : array();
+		$v = array_merge( self::defaults(), array( 'allow' => array() ), is_array( $v ) ? $v : array() );
+		unset( $v['overrides'] );
+		$v['allow'] = is_array( $v['allow'] ) ? $v['allow'] : array();
+		return $v;
+	}
+
+	/** May a site of the network set $field itself? */
+	public static function network_allows( string $field ): bool {
+		return ! empty( self::network_stored()['allow'][ $field ] );
+	}
+
+	/** Does this site set $field itself (and may it)? */
+	public static function site_overrides( string $field ): bool {
+		$o = self::stored()['overrides'];
+		return self::network_allows( $field ) && is_array( $o ) && in_array( $field, $o, true );
 	}
 
 	/** The saved settings, completed with the defaults. The password stays encrypted here. */
@@ -133,24 +191,46 @@ final class Native_SMTP_Config {
 		if ( ! $def['page'] ) {
 			return array( 'value' => null, 'source' => 'none', 'constant' => null, 'error' => null );
 		}
-		$stored = self::stored();
-		if ( 'password' === $field ) {
-			$enc = (string) $stored['password'];
+		if ( self::network_active() && ! self::site_overrides( $field ) ) {
+			return self::from_saved( $field, self::network_stored(), 'network' );
+		}
+		return self::from_saved( $field, self::stored(), 'page' );
+	}
+
+	/**
+	 * The value of $field as the network page shows it: a constant, WPMS_*, or the network's saved
+	 * value (source 'network').
+	 */
+	public static function resolve_network( string $field ): array {
+		$r = self::resolve( $field );
+		if ( in_array( $r['source'], array( 'constant', 'wpms', 'none' ), true ) ) {
+			return $r;
+		}
+		return self::from_saved( $field, self::network_stored(), 'network' );
+	}
+
+	/** $field from a saved array (a site's or the network's); the password is decrypted. */
+	private static function from_saved( string $field, array $saved, string $source ): array {
+		$def = self::fields()[ $field ];
+		if ( 'secret' === $def['type'] ) {
+			$enc = (string) $saved[ $field ];
 			if ( '' === $enc ) {
-				return array( 'value' => '', 'source' => 'page', 'constant' => null, 'error' => null );
+				return array( 'value' => '', 'source' => $source, 'constant' => null, 'error' => null );
 			}
 			$plain = Native_SMTP_Crypto::decrypt( $enc );
 			if ( null === $plain ) {
 				return array(
 					'value'    => '',
-					'source'   => 'page',
+					'source'   => $source,
 					'constant' => null,
-					'error'    => __( 'The stored password cannot be decrypted: the encryption key in wp-config.php (NATIVE_SMTP_KEY or the AUTH_KEY/SECURE_AUTH_KEY salts) has changed. Enter the password again.', 'native-smtp' ),
+					'error'    => 'password' === $field
+						? __( 'The stored password cannot be decrypted: the encryption key in wp-config.php (NATIVE_SMTP_KEY or the AUTH_KEY/SECURE_AUTH_KEY salts) has changed. Enter the password again.', 'native-smtp' )
+						: __( 'A stored OAuth secret (client secret or refresh token) cannot be decrypted: the encryption key in wp-config.php has changed. Enter the client secret and connect the account again.', 'native-smtp' ),
 				);
 			}
-			return array( 'value' => $plain, 'source' => 'page', 'constant' => null, 'error' => null );
+			return array( 'value' => $plain, 'source' => $source, 'constant' => null, 'error' => null );
 		}
-		return array( 'value' => self::cast( $def['type'], $stored[ $field ] ), 'source' => 'page', 'constant' => null, 'error' => null );
+		return array( 'value' => self::cast( $def['type'], $saved[ $field ] ), 'source' => $source, 'constant' => null, 'error' => null );
 	}
 
 	/** WP Mail SMTP's meaning of its constants, or null when none of them sets $field. */

@@ -33,6 +33,23 @@ final class Native_SMTP_Runtime {
 		return false === $v ? '' : (string) $v;
 	}
 
+	/** True when the extension fetches OAuth tokens itself (smtp.oauth_*, smtp_oauth_exchange()). */
+	public static function has_oauth(): bool {
+		return function_exists( 'smtp_oauth_exchange' ) && function_exists( 'smtp_oauth_status' );
+	}
+
+	/**
+	 * True when smtp_check() takes the sender probe (options probe_from and probe_rcpt: MAIL FROM and
+	 * RCPT TO after AUTH, then RSET). An older extension throws a ValueError for an option it does
+	 * not know, so the page asks only when this says yes.
+	 */
+	public static function check_has_probe(): bool {
+		if ( ! function_exists( 'smtp_check' ) ) {
+			return false;
+		}
+		return defined( 'SMTP_CHECK_PROBE' );
+	}
+
 	/** True when the host set smtp.allow_runtime_config = 0: php.ini's values cannot be changed. */
 	public static function locked(): bool {
 		if ( ! self::extension_loaded() ) {
@@ -47,19 +64,30 @@ final class Native_SMTP_Runtime {
 		if ( ! Native_SMTP_Config::active() ) {
 			return array();
 		}
-		$out = array();
-		$all = Native_SMTP_Config::resolve_all();
+		$out   = array();
+		$all   = Native_SMTP_Config::resolve_all();
+		$oauth = self::has_oauth() && '' !== (string) $all['oauth_provider']['value'];
 		foreach ( Native_SMTP_Config::fields() as $field => $def ) {
 			$r = $all[ $field ];
 			if ( null === $def['ini'] || 'none' === $r['source'] ) {
 				continue;
+			}
+			if ( 0 === strpos( $field, 'oauth_' ) && ! $oauth ) {
+				continue; // no provider chosen here: php.ini's OAuth settings (if any) stay in force
+			}
+			if ( 'oauth_token_url' === $field && 'custom' !== $all['oauth_provider']['value'] && 'page' === $r['source'] ) {
+				// Google's and Microsoft's endpoints are the extension's own; only a test replaces them.
+				$r['value'] = Native_SMTP_OAuth::test_token_url();
+			}
+			if ( 'auth' === $field && $oauth ) {
+				$r['value'] = 'xoauth2';
 			}
 			$v = $r['value'];
 			if ( 'force_from' === $field ) {
 				// The extension rewrites From: to "from_name <from>" as a whole: only when both are forced.
 				$v = $v && $all['force_from_name']['value'];
 			}
-			if ( 'password' === $field && null !== $r['error'] ) {
+			if ( 'secret' === $def['type'] && null !== $r['error'] ) {
 				continue; // unreadable: leave php.ini's value (if any) in force
 			}
 			if ( is_bool( $v ) ) {
