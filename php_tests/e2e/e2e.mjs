@@ -881,6 +881,98 @@ test('multisite: an override the network does not allow is refused', async () =>
   return ms;
 });
 
+// ---- the spool (server D: smtp.spool_dir and smtp.log set in php.ini)
+const D = env('E2E_URL_D');
+const SMTP_PORT_451 = env('SMTP_PORT_451');
+const SPOOL_NEW = path.join(W, 'spool', 'new');
+const spoolEntries = () => (fs.existsSync(SPOOL_NEW) ? fs.readdirSync(SPOOL_NEW).filter((f) => !f.startsWith('.')) : []);
+let spoolAdmin;
+const queueCount = async (page) => Number(await page.getAttribute('#native-smtp-queue-count', 'data-count'));
+
+test('a mail a server refuses with 451 is queued; the queue box shows 1 entry', async () => {
+  spoolAdmin = await newPage(D);
+  await login(spoolAdmin, ADMIN);
+  setConstants(null);
+  await saveSettings(spoolAdmin, { host: '127.0.0.1', port: SMTP_PORT_451, encryption: 'tls', username: SMTP_USER, password: SMTP_PASS });
+  const r = await spoolAdmin.request.get('/?e2e-wp-mail=queued@example.net');
+  eq((await r.text()).trim(), 'true', 'wp_mail() result (queued counts as accepted)');
+  eq(spoolEntries().length, 1, 'entries in spool/new');
+  await spoolAdmin.goto(SETTINGS);
+  eq(await queueCount(spoolAdmin), 1, 'queue box count');
+  check(/ago/.test(await spoolAdmin.textContent('#native-smtp-queue-oldest')), 'oldest has no time');
+  check(!/none/.test(await spoolAdmin.textContent('#native-smtp-queue-next')), 'next attempt missing');
+  // Server A has no spool: its box says so.
+  await admin.goto(SETTINGS);
+  check(/smtp\.spool_dir is empty/.test(await admin.textContent('#native-smtp-queue-off')), 'server A box without spool');
+  return spoolAdmin;
+});
+
+test('Site Health warns about an entry a day old, and is good for a fresh one', async () => {
+  await spoolAdmin.goto('/wp-admin/site-health.php');
+  await spoolAdmin.waitForSelector('.health-check-accordion-trigger');
+  const labels = async () => (await spoolAdmin.locator('.health-check-accordion-trigger').allTextContents()).join('\n');
+  check(/The mail queue is empty or short/.test(await labels()), `fresh entry: ${await labels()}`);
+  // Make the entry two days old the way the spool format allows: its "created" line, checksum renewed.
+  const file = path.join(SPOOL_NEW, spoolEntries()[0]);
+  const buf = fs.readFileSync(file);
+  const head = buf.subarray(0, 98).toString('latin1');
+  let payload = buf.subarray(98).toString('latin1');
+  const m = /^created (\d+)\n/.exec(payload);
+  check(m, `no created line: ${payload.slice(0, 80)}`);
+  const older = String(Number(m[1]) - 2 * 86400);
+  eq(older.length, m[1].length, 'same width');
+  payload = payload.replace(/^created \d+\n/, `created ${older}\n`);
+  const sha = crypto.createHash('sha256').update(Buffer.from(payload, 'latin1')).digest('hex');
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(head.slice(0, 33) + sha + '\n', 'latin1'), Buffer.from(payload, 'latin1')]));
+  await spoolAdmin.goto('/wp-admin/site-health.php');
+  await spoolAdmin.waitForSelector('.health-check-accordion-trigger');
+  check(/Mail is waiting in the queue: the SMTP server has been failing/.test(await labels()), `old entry: ${await labels()}`);
+  await spoolAdmin.locator('.health-check-accordion-trigger:has-text("Mail is waiting in the queue")').click();
+  check(/1 messages are waiting; the oldest has waited 2 days/.test(await spoolAdmin.textContent('#native-smtp-health-queue')), 'warning text');
+  return spoolAdmin;
+});
+
+test('"Deliver queued mail now" delivers the entry once the server accepts; the box shows 0', async () => {
+  await saveSettings(spoolAdmin, { port: SMTP_PORT });
+  const before = smtpMessages().length;
+  await spoolAdmin.goto(SETTINGS);
+  // Without the nonce the handler refuses.
+  const bad = await spoolAdmin.request.post('/wp-admin/admin-post.php', { form: { action: 'native_smtp_flush' }, maxRedirects: 0 });
+  check(bad.status() >= 400, `flush without a nonce: HTTP ${bad.status()}`);
+  eq(spoolEntries().length, 1, 'entry after the refused flush');
+  await Promise.all([spoolAdmin.waitForURL(/native-smtp-flushed=1/), spoolAdmin.click('#native-smtp-flush')]);
+  const res = spoolAdmin.locator('#native-smtp-flush-result');
+  eq(await res.getAttribute('data-delivered'), '1', 'delivered');
+  eq(await res.getAttribute('data-remaining'), '0', 'remaining');
+  check(/Delivered 1, failed 0, deferred 0, expired 0; 0 still waiting/.test(await res.textContent()), `result: ${await res.textContent()}`);
+  eq(await queueCount(spoolAdmin), 0, 'queue box count after');
+  eq(spoolEntries().length, 0, 'entries in spool/new after');
+  const msgs = await waitFor(() => { const m2 = smtpMessages(); return m2.length > before && m2; }, 'the delivered message');
+  check(msgs.some((x) => /queued@example\.net/.test(JSON.stringify(x.env))), 'the queued message did not arrive');
+  return spoolAdmin;
+});
+
+test('Tools → SMTP log lists the lines newest first and filters the failed ones', async () => {
+  // A refused recipient (550): a failed line.
+  await spoolAdmin.request.get('/?e2e-wp-mail=nobody@example.net');
+  await spoolAdmin.goto('/wp-admin/tools.php?page=native-smtp-log');
+  const results = await spoolAdmin.locator('#native-smtp-log tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.result));
+  check(results.length >= 3, `lines: ${results}`);
+  eq(results[0], 'failed', 'newest line first');
+  check(results.includes('queued') && results.includes('sent'), `results: ${results}`);
+  const logLines = fs.readFileSync(path.join(W, 'smtp.log'), 'utf8').trim().split('\n');
+  eq(results.length, logLines.length, 'one row per log line');
+  await spoolAdmin.click('#native-smtp-log-failed');
+  await spoolAdmin.waitForURL(/failed=1/);
+  const failedOnly = await spoolAdmin.locator('#native-smtp-log tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.result));
+  check(failedOnly.length >= 1 && failedOnly.every((x) => x === 'failed'), `filtered: ${failedOnly}`);
+  check(/550/.test(await spoolAdmin.textContent('#native-smtp-log tbody')), 'no 550 in the failed line');
+  // Server A has no smtp.log: the page says so.
+  await admin.goto('/wp-admin/tools.php?page=native-smtp-log');
+  check(/smtp\.log is not set/.test(await admin.textContent('#native-smtp-log-off')), 'server A log page');
+  return spoolAdmin;
+});
+
 test('no page ever contained the password', async () => {
   const got = (await Promise.all(bodies)).filter(Boolean);
   check(got.length > 20, `only ${got.length} responses recorded`);
