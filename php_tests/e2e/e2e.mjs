@@ -888,6 +888,27 @@ const SPOOL_NEW = path.join(W, 'spool', 'new');
 const spoolEntries = () => (fs.existsSync(SPOOL_NEW) ? fs.readdirSync(SPOOL_NEW).filter((f) => !f.startsWith('.')) : []);
 let spoolAdmin;
 const queueCount = async (page) => Number(await page.getAttribute('#native-smtp-queue-count', 'data-count'));
+/** Moves the first entry's FIELD line ("created" or "next") by SECONDS and renews its SHA-256 header. */
+function shiftEntry(field, seconds) {
+  const file = path.join(SPOOL_NEW, spoolEntries()[0]);
+  const buf = fs.readFileSync(file);
+  const head = buf.subarray(0, 98).toString('latin1');
+  let payload = buf.subarray(98).toString('latin1');
+  const re = new RegExp(`^((?:[a-z_]+ [^\n]*\n)*?)${field} (\\d+)\n`);
+  const m = re.exec(payload);
+  check(m, `no ${field} line: ${payload.slice(0, 120)}`);
+  const moved = String(Number(m[2]) + seconds);
+  eq(moved.length, m[2].length, `${field}: same width`);
+  payload = payload.replace(re, `$1${field} ${moved}\n`);
+  const sha = crypto.createHash('sha256').update(Buffer.from(payload, 'latin1')).digest('hex');
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(head.slice(0, 33) + sha + '\n', 'latin1'), Buffer.from(payload, 'latin1')]));
+}
+/** Runs PHP inside the e2e WordPress with the extension and server D's spool settings (as WP-Cron would). */
+function wpEvalSpool(code) {
+  return execFileSync(process.env.E2E_PHP || 'php', ['-d', `extension=${env('E2E_EXT')}`, '-d', `smtp.spool_dir=${path.join(W, 'spool')}`,
+    '-d', `smtp.log=${path.join(W, 'smtp.log')}`, '-d', `smtp.cafile=${path.join(W, 'certs', 'ca.pem')}`, path.join(HERE, 'wp-eval.inc'), code],
+  { env: process.env, timeout: 60000 }).toString();
+}
 
 test('a mail a server refuses with 451 is queued; the queue box shows 1 entry', async () => {
   spoolAdmin = await newPage(D);
@@ -913,17 +934,7 @@ test('Site Health warns about an entry a day old, and is good for a fresh one', 
   const labels = async () => (await spoolAdmin.locator('.health-check-accordion-trigger').allTextContents()).join('\n');
   check(/The mail queue is empty or short/.test(await labels()), `fresh entry: ${await labels()}`);
   // Make the entry two days old the way the spool format allows: its "created" line, checksum renewed.
-  const file = path.join(SPOOL_NEW, spoolEntries()[0]);
-  const buf = fs.readFileSync(file);
-  const head = buf.subarray(0, 98).toString('latin1');
-  let payload = buf.subarray(98).toString('latin1');
-  const m = /^created (\d+)\n/.exec(payload);
-  check(m, `no created line: ${payload.slice(0, 80)}`);
-  const older = String(Number(m[1]) - 2 * 86400);
-  eq(older.length, m[1].length, 'same width');
-  payload = payload.replace(/^created \d+\n/, `created ${older}\n`);
-  const sha = crypto.createHash('sha256').update(Buffer.from(payload, 'latin1')).digest('hex');
-  fs.writeFileSync(file, Buffer.concat([Buffer.from(head.slice(0, 33) + sha + '\n', 'latin1'), Buffer.from(payload, 'latin1')]));
+  shiftEntry('created', -2 * 86400);
   await spoolAdmin.goto('/wp-admin/site-health.php');
   await spoolAdmin.waitForSelector('.health-check-accordion-trigger');
   check(/Mail is waiting in the queue: the SMTP server has been failing/.test(await labels()), `old entry: ${await labels()}`);
@@ -973,6 +984,31 @@ test('Tools → SMTP log lists the lines newest first and filters the failed one
   return spoolAdmin;
 });
 
+test('the WP-Cron backstop (native_smtp_spool_flush) delivers a due entry; a log line\'s markup is shown as text', async () => {
+  check(wpEval("var_export( (bool) wp_next_scheduled( 'native_smtp_spool_flush' ) );").trim() === 'true', 'the event is not scheduled');
+  await saveSettings(spoolAdmin, { port: SMTP_PORT_451 });
+  const r = await spoolAdmin.request.get('/?e2e-wp-mail=cron@example.net');
+  eq((await r.text()).trim(), 'true', 'wp_mail() result');
+  eq(spoolEntries().length, 1, 'entries');
+  await saveSettings(spoolAdmin, { port: SMTP_PORT });
+  wpEvalSpool("do_action( 'native_smtp_spool_flush' );");
+  eq(spoolEntries().length, 1, 'an entry not yet due is left for later');
+  shiftEntry('next', -3600);
+  const before = smtpMessages().length;
+  wpEvalSpool("do_action( 'native_smtp_spool_flush' );");
+  eq(spoolEntries().length, 0, 'entries after the cron run');
+  const msgs = await waitFor(() => { const m2 = smtpMessages(); return m2.length > before && m2; }, 'the message the cron run delivered');
+  check(msgs.some((x) => /cron@example\.net/.test(JSON.stringify(x.env))), 'the queued message did not arrive');
+  // A line with markup in it (a hostile reply) is escaped.
+  fs.appendFileSync(path.join(W, 'smtp.log'), JSON.stringify({ time: '2026-01-01T00:00:00Z', result: 'failed', reply: '<img src=x onerror="window.e2eXss=1">', from: '<b>x</b>@example.com' }) + '\n');
+  await spoolAdmin.goto('/wp-admin/tools.php?page=native-smtp-log&failed=1');
+  const first = spoolAdmin.locator('#native-smtp-log tbody tr').first();
+  check((await first.textContent()).includes('<img src=x onerror="window.e2eXss=1">'), `markup not shown as text: ${await first.textContent()}`);
+  eq(await first.locator('img, b').count(), 0, 'elements made from the log line');
+  eq(await spoolAdmin.evaluate(() => window.e2eXss || 0), 0, 'script from the log line ran');
+  return spoolAdmin;
+});
+
 test('no page ever contained the password', async () => {
   const got = (await Promise.all(bodies)).filter(Boolean);
   check(got.length > 20, `only ${got.length} responses recorded`);
@@ -1002,6 +1038,7 @@ test('deleting the plugin from Plugins removes its settings (uninstall.php)', as
   await row.locator('a.delete').click();
   await admin.waitForSelector('tr.plugin-deleted-tr, .plugin-deleted-tr', { timeout: 20000 });
   eq(wpEval("var_export( get_option( 'native_smtp_settings' ) );"), 'false', 'option after uninstall');
+  eq(wpEval("var_export( wp_next_scheduled( 'native_smtp_spool_flush' ) );"), 'false', 'WP-Cron event after uninstall');
   check(!fs.existsSync(path.join(env('E2E_WWW'), 'wp-content/plugins/native-smtp')), 'plugin files still there');
   return admin;
 });
