@@ -925,6 +925,12 @@ test('a mail a server refuses with 451 is queued; the queue box shows 1 entry', 
   // Server A has no spool: its box says so.
   await admin.goto(SETTINGS);
   check(/smtp\.spool_dir is empty/.test(await admin.textContent('#native-smtp-queue-off')), 'server A box without spool');
+  // Server B has no extension at all: the box says the spool functions are missing.
+  const noext = await newPage(B);
+  await login(noext, ADMIN);
+  await noext.goto(SETTINGS);
+  check(/smtp_spool_status\(\) is missing/.test(await noext.textContent('#native-smtp-queue-off')), 'server B box without the extension');
+  eq(await noext.locator('#native-smtp-flush').count(), 0, 'a flush button without the extension');
   return spoolAdmin;
 });
 

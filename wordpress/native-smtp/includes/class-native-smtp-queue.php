@@ -89,7 +89,11 @@ final class Native_SMTP_Queue {
 	public static function render_box(): void {
 		echo '<div class="native-smtp-status card" id="native-smtp-queue"><h2>' . esc_html__( 'Queue', 'native-smtp' ) . '</h2>';
 		if ( ! self::available() ) {
-			echo '<p id="native-smtp-queue-off">' . esc_html__( 'This smtp extension has no spool (smtp_spool_status() is missing): a message that meets a temporary failure is not queued. Update the extension to queue and retry such mail.', 'native-smtp' ) . '</p></div>';
+			echo '<p id="native-smtp-queue-off">' . esc_html(
+				Native_SMTP_Runtime::extension_loaded()
+					? __( 'This smtp extension has no spool (smtp_spool_status() is missing): a message that meets a temporary failure is not queued. Update the extension to queue and retry such mail.', 'native-smtp' )
+					: __( 'The smtp extension is not loaded, so there is no queue (smtp_spool_status() is missing).', 'native-smtp' )
+			) . '</p></div>';
 			return;
 		}
 		$s = self::status();
