@@ -881,6 +881,140 @@ test('multisite: an override the network does not allow is refused', async () =>
   return ms;
 });
 
+// ---- the spool (server D: smtp.spool_dir and smtp.log set in php.ini)
+const D = env('E2E_URL_D');
+const SMTP_PORT_451 = env('SMTP_PORT_451');
+const SPOOL_NEW = path.join(W, 'spool', 'new');
+const spoolEntries = () => (fs.existsSync(SPOOL_NEW) ? fs.readdirSync(SPOOL_NEW).filter((f) => !f.startsWith('.')) : []);
+let spoolAdmin;
+const queueCount = async (page) => Number(await page.getAttribute('#native-smtp-queue-count', 'data-count'));
+/** Moves the first entry's FIELD line ("created" or "next") by SECONDS and renews its SHA-256 header. */
+function shiftEntry(field, seconds) {
+  const file = path.join(SPOOL_NEW, spoolEntries()[0]);
+  const buf = fs.readFileSync(file);
+  const head = buf.subarray(0, 98).toString('latin1');
+  let payload = buf.subarray(98).toString('latin1');
+  const re = new RegExp(`^((?:[a-z_]+ [^\n]*\n)*?)${field} (\\d+)\n`);
+  const m = re.exec(payload);
+  check(m, `no ${field} line: ${payload.slice(0, 120)}`);
+  const moved = String(Number(m[2]) + seconds);
+  eq(moved.length, m[2].length, `${field}: same width`);
+  payload = payload.replace(re, `$1${field} ${moved}\n`);
+  const sha = crypto.createHash('sha256').update(Buffer.from(payload, 'latin1')).digest('hex');
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(head.slice(0, 33) + sha + '\n', 'latin1'), Buffer.from(payload, 'latin1')]));
+}
+/** Runs PHP inside the e2e WordPress with the extension and server D's spool settings (as WP-Cron would). */
+function wpEvalSpool(code) {
+  return execFileSync(process.env.E2E_PHP || 'php', ['-d', `extension=${env('E2E_EXT')}`, '-d', `smtp.spool_dir=${path.join(W, 'spool')}`,
+    '-d', `smtp.log=${path.join(W, 'smtp.log')}`, '-d', `smtp.cafile=${path.join(W, 'certs', 'ca.pem')}`, path.join(HERE, 'wp-eval.inc'), code],
+  { env: process.env, timeout: 60000 }).toString();
+}
+
+test('a mail a server refuses with 451 is queued; the queue box shows 1 entry', async () => {
+  spoolAdmin = await newPage(D);
+  await login(spoolAdmin, ADMIN);
+  setConstants(null);
+  await saveSettings(spoolAdmin, { host: '127.0.0.1', port: SMTP_PORT_451, encryption: 'tls', username: SMTP_USER, password: SMTP_PASS });
+  const r = await spoolAdmin.request.get('/?e2e-wp-mail=queued@example.net');
+  eq((await r.text()).trim(), 'true', 'wp_mail() result (queued counts as accepted)');
+  eq(spoolEntries().length, 1, 'entries in spool/new');
+  await spoolAdmin.goto(SETTINGS);
+  eq(await queueCount(spoolAdmin), 1, 'queue box count');
+  check(/ago/.test(await spoolAdmin.textContent('#native-smtp-queue-oldest')), 'oldest has no time');
+  check(!/none/.test(await spoolAdmin.textContent('#native-smtp-queue-next')), 'next attempt missing');
+  // Server A has no spool: its box says so.
+  await admin.goto(SETTINGS);
+  check(/smtp\.spool_dir is empty/.test(await admin.textContent('#native-smtp-queue-off')), 'server A box without spool');
+  // Server B has no extension at all: the box says the spool functions are missing.
+  const noext = await newPage(B);
+  await login(noext, ADMIN);
+  await noext.goto(SETTINGS);
+  check(/smtp_spool_status\(\) is missing/.test(await noext.textContent('#native-smtp-queue-off')), 'server B box without the extension');
+  eq(await noext.locator('#native-smtp-flush').count(), 0, 'a flush button without the extension');
+  return spoolAdmin;
+});
+
+test('Site Health warns about an entry a day old, and is good for a fresh one', async () => {
+  await spoolAdmin.goto('/wp-admin/site-health.php');
+  await spoolAdmin.waitForSelector('.health-check-accordion-trigger');
+  const labels = async () => (await spoolAdmin.locator('.health-check-accordion-trigger').allTextContents()).join('\n');
+  check(/The mail queue is empty or short/.test(await labels()), `fresh entry: ${await labels()}`);
+  // Make the entry two days old the way the spool format allows: its "created" line, checksum renewed.
+  shiftEntry('created', -2 * 86400);
+  await spoolAdmin.goto('/wp-admin/site-health.php');
+  await spoolAdmin.waitForSelector('.health-check-accordion-trigger');
+  check(/Mail is waiting in the queue: the SMTP server has been failing/.test(await labels()), `old entry: ${await labels()}`);
+  await spoolAdmin.locator('.health-check-accordion-trigger:has-text("Mail is waiting in the queue")').click();
+  check(/1 messages are waiting; the oldest has waited 2 days/.test(await spoolAdmin.textContent('#native-smtp-health-queue')), 'warning text');
+  return spoolAdmin;
+});
+
+test('"Deliver queued mail now" delivers the entry once the server accepts; the box shows 0', async () => {
+  await saveSettings(spoolAdmin, { port: SMTP_PORT });
+  const before = smtpMessages().length;
+  await spoolAdmin.goto(SETTINGS);
+  // Without the nonce the handler refuses.
+  const bad = await spoolAdmin.request.post('/wp-admin/admin-post.php', { form: { action: 'native_smtp_flush' }, maxRedirects: 0 });
+  check(bad.status() >= 400, `flush without a nonce: HTTP ${bad.status()}`);
+  eq(spoolEntries().length, 1, 'entry after the refused flush');
+  await Promise.all([spoolAdmin.waitForURL(/native-smtp-flushed=1/), spoolAdmin.click('#native-smtp-flush')]);
+  const res = spoolAdmin.locator('#native-smtp-flush-result');
+  eq(await res.getAttribute('data-delivered'), '1', 'delivered');
+  eq(await res.getAttribute('data-remaining'), '0', 'remaining');
+  check(/Delivered 1, failed 0, deferred 0, expired 0; 0 still waiting/.test(await res.textContent()), `result: ${await res.textContent()}`);
+  eq(await queueCount(spoolAdmin), 0, 'queue box count after');
+  eq(spoolEntries().length, 0, 'entries in spool/new after');
+  const msgs = await waitFor(() => { const m2 = smtpMessages(); return m2.length > before && m2; }, 'the delivered message');
+  check(msgs.some((x) => /queued@example\.net/.test(JSON.stringify(x.env))), 'the queued message did not arrive');
+  return spoolAdmin;
+});
+
+test('Tools → SMTP log lists the lines newest first and filters the failed ones', async () => {
+  // A refused recipient (550): a failed line.
+  await spoolAdmin.request.get('/?e2e-wp-mail=nobody@example.net');
+  await spoolAdmin.goto('/wp-admin/tools.php?page=native-smtp-log');
+  const results = await spoolAdmin.locator('#native-smtp-log tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.result));
+  check(results.length >= 3, `lines: ${results}`);
+  eq(results[0], 'failed', 'newest line first');
+  check(results.includes('queued') && results.includes('sent'), `results: ${results}`);
+  const logLines = fs.readFileSync(path.join(W, 'smtp.log'), 'utf8').trim().split('\n');
+  eq(results.length, logLines.length, 'one row per log line');
+  await spoolAdmin.click('#native-smtp-log-failed');
+  await spoolAdmin.waitForURL(/failed=1/);
+  const failedOnly = await spoolAdmin.locator('#native-smtp-log tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.result));
+  check(failedOnly.length >= 1 && failedOnly.every((x) => x === 'failed'), `filtered: ${failedOnly}`);
+  check(/550/.test(await spoolAdmin.textContent('#native-smtp-log tbody')), 'no 550 in the failed line');
+  // Server A has no smtp.log: the page says so.
+  await admin.goto('/wp-admin/tools.php?page=native-smtp-log');
+  check(/smtp\.log is not set/.test(await admin.textContent('#native-smtp-log-off')), 'server A log page');
+  return spoolAdmin;
+});
+
+test('the WP-Cron backstop (native_smtp_spool_flush) delivers a due entry; a log line\'s markup is shown as text', async () => {
+  check(wpEval("var_export( (bool) wp_next_scheduled( 'native_smtp_spool_flush' ) );").trim() === 'true', 'the event is not scheduled');
+  await saveSettings(spoolAdmin, { port: SMTP_PORT_451 });
+  const r = await spoolAdmin.request.get('/?e2e-wp-mail=cron@example.net');
+  eq((await r.text()).trim(), 'true', 'wp_mail() result');
+  eq(spoolEntries().length, 1, 'entries');
+  await saveSettings(spoolAdmin, { port: SMTP_PORT });
+  wpEvalSpool("do_action( 'native_smtp_spool_flush' );");
+  eq(spoolEntries().length, 1, 'an entry not yet due is left for later');
+  shiftEntry('next', -3600);
+  const before = smtpMessages().length;
+  wpEvalSpool("do_action( 'native_smtp_spool_flush' );");
+  eq(spoolEntries().length, 0, 'entries after the cron run');
+  const msgs = await waitFor(() => { const m2 = smtpMessages(); return m2.length > before && m2; }, 'the message the cron run delivered');
+  check(msgs.some((x) => /cron@example\.net/.test(JSON.stringify(x.env))), 'the queued message did not arrive');
+  // A line with markup in it (a hostile reply) is escaped.
+  fs.appendFileSync(path.join(W, 'smtp.log'), JSON.stringify({ time: '2026-01-01T00:00:00Z', result: 'failed', reply: '<img src=x onerror="window.e2eXss=1">', from: '<b>x</b>@example.com' }) + '\n');
+  await spoolAdmin.goto('/wp-admin/tools.php?page=native-smtp-log&failed=1');
+  const first = spoolAdmin.locator('#native-smtp-log tbody tr').first();
+  check((await first.textContent()).includes('<img src=x onerror="window.e2eXss=1">'), `markup not shown as text: ${await first.textContent()}`);
+  eq(await first.locator('img, b').count(), 0, 'elements made from the log line');
+  eq(await spoolAdmin.evaluate(() => window.e2eXss || 0), 0, 'script from the log line ran');
+  return spoolAdmin;
+});
+
 test('no page ever contained the password', async () => {
   const got = (await Promise.all(bodies)).filter(Boolean);
   check(got.length > 20, `only ${got.length} responses recorded`);
@@ -910,6 +1044,7 @@ test('deleting the plugin from Plugins removes its settings (uninstall.php)', as
   await row.locator('a.delete').click();
   await admin.waitForSelector('tr.plugin-deleted-tr, .plugin-deleted-tr', { timeout: 20000 });
   eq(wpEval("var_export( get_option( 'native_smtp_settings' ) );"), 'false', 'option after uninstall');
+  eq(wpEval("var_export( wp_next_scheduled( 'native_smtp_spool_flush' ) );"), 'false', 'WP-Cron event after uninstall');
   check(!fs.existsSync(path.join(env('E2E_WWW'), 'wp-content/plugins/native-smtp')), 'plugin files still there');
   return admin;
 });

@@ -12,6 +12,7 @@
 #       A  with the extension loaded (-d extension=modules/smtp.so)   the normal case
 #       B  without the extension                                      the plugin's notice, the site still works
 #       C  with the extension and smtp.allow_runtime_config=0         a host that locked the settings
+#       D  with the extension, smtp.spool_dir and smtp.log (a file)  the queue box, the log page
 #     and a fourth for a second WordPress installed as a subdirectory multisite (.build/e2e/www-ms,
 #     database wpms: the main site, /site2/ and its own administrator; a router script does the
 #     rewriting WordPress's .htaccess would do),
@@ -134,16 +135,20 @@ setsid $PY "$top/php_tests/servers/smtp_server.py" --port-file "$W/smtp.port" --
 pids+=($!)
 wait_for 10 test -s "$W/smtp.port" || fatal "smtp_server.py did not start" "$LOGS/smtp-server.log"
 export SMTP_PORT=$(cat "$W/smtp.port")
-# A second one that refuses every sender as Microsoft 365 does for a login without send-as rights
-# (the check's sender probe).
-setsid $PY "$top/php_tests/servers/smtp_server.py" --port-file "$W/smtp-refuse.port" --hostname refuse.e2e.test \
-	--tls-cert "$W/certs/server.pem" --tls-key "$W/certs/server.key" --starttls \
-	--auth "PLAIN LOGIN" --user "$SMTP_USER:$SMTP_PASS" --capture-dir "$W/capture-refuse" \
-	--fault 'mail=550 5.7.60 SMTP; Client does not have permissions to send as this sender' \
-	--idle-exit 900 --max-lifetime 1200 --parent-pid $$ </dev/null >"$LOGS/smtp-refuse.log" 2>&1 &
-pids+=($!)
-wait_for 10 test -s "$W/smtp-refuse.port" || fatal "the refusing smtp_server.py did not start" "$LOGS/smtp-refuse.log"
-export SMTP_PORT_REFUSE=$(cat "$W/smtp-refuse.port")
+# More test servers that refuse every sender with one fault: NAME HOSTNAME FAULT (port in $W/smtp-NAME.port).
+faulty_smtp() {
+	setsid $PY "$top/php_tests/servers/smtp_server.py" --port-file "$W/smtp-$1.port" --hostname "$2" \
+		--tls-cert "$W/certs/server.pem" --tls-key "$W/certs/server.key" --starttls \
+		--auth "PLAIN LOGIN" --user "$SMTP_USER:$SMTP_PASS" --capture-dir "$W/capture-$1" --fault "$3" \
+		--idle-exit 900 --max-lifetime 1200 --parent-pid $$ </dev/null >"$LOGS/smtp-$1.log" 2>&1 &
+	pids+=($!)
+	wait_for 10 test -s "$W/smtp-$1.port" || fatal "the $1 smtp_server.py did not start" "$LOGS/smtp-$1.log"
+}
+# One that refuses every sender as Microsoft 365 does for a login without send-as rights (the check's
+# sender probe), and one that answers 451 as a server that is down for now (the spool's test).
+faulty_smtp refuse refuse.e2e.test 'mail=550 5.7.60 SMTP; Client does not have permissions to send as this sender'
+faulty_smtp 451 later.e2e.test 'mail=451 4.3.0 Try again later'
+export SMTP_PORT_REFUSE=$(cat "$W/smtp-refuse.port") SMTP_PORT_451=$(cat "$W/smtp-451.port")
 
 # ---------------------------------------------------------------- fake OAuth authorization server
 say "oauth server"
@@ -164,7 +169,7 @@ rm -f "$WWW/wp-config.php" "$WWW/.htaccess"
 cp -r "$top/wordpress/native-smtp" "$WWW/wp-content/plugins/native-smtp" || fatal "copying the plugin failed"
 mkdir -p "$WWW/wp-content/mu-plugins"
 cp "$here/mu-e2e-helper.inc" "$WWW/wp-content/mu-plugins/e2e-helper.php"
-PORT_A=$(free_port); PORT_B=$(free_port); PORT_C=$(free_port)
+PORT_A=$(free_port); PORT_B=$(free_port); PORT_C=$(free_port); PORT_D=$(free_port)
 salts=$($PHP -r 'foreach (["AUTH_KEY","SECURE_AUTH_KEY","LOGGED_IN_KEY","NONCE_KEY","AUTH_SALT","SECURE_AUTH_SALT","LOGGED_IN_SALT","NONCE_SALT"] as $k) printf("define(%s, %s);\n", var_export($k, true), var_export(bin2hex(random_bytes(32)), true));')
 cat >"$WWW/wp-config.php" <<PHP
 <?php
@@ -242,7 +247,7 @@ SH
 chmod +x "$W/bin/sendmail"
 
 # ---------------------------------------------------------------- web servers
-say "web servers on $PORT_A (extension), $PORT_B (no extension), $PORT_C (locked), $PORT_M (multisite)"
+say "web servers on $PORT_A (extension), $PORT_B (no extension), $PORT_C (locked), $PORT_D (spool), $PORT_M (multisite)"
 web() { # name port extra php -d options...
 	local name=$1 port=$2; shift 2
 	PHP_CLI_SERVER_WORKERS=4 setsid $PHP -d sendmail_path="$W/bin/sendmail -t -i" -d display_errors=0 \
@@ -254,12 +259,14 @@ web() { # name port extra php -d options...
 web A "$PORT_A" -d extension="$EXT"
 web B "$PORT_B"
 web C "$PORT_C" -d extension="$EXT" -d smtp.allow_runtime_config=0
+mkdir -p "$W/spool"
+web D "$PORT_D" -d extension="$EXT" -d smtp.spool_dir="$W/spool" -d smtp.log="$W/smtp.log"
 PHP_CLI_SERVER_WORKERS=4 setsid $PHP -d sendmail_path="$W/bin/sendmail -t -i" -d display_errors=0 \
 	-d log_errors=1 -d error_log="$LOGS/php-errors.log" -d opcache.enable_cli=1 -d opcache.revalidate_freq=0 \
 	-d smtp.cafile="$W/certs/ca.pem" -d extension="$EXT" -S "127.0.0.1:$PORT_M" -t "$WWWM" "$W/ms-router.php" \
 	</dev/null >"$LOGS/php-M.log" 2>&1 &
 pids+=($!)
-for port in "$PORT_A" "$PORT_B" "$PORT_C" "$PORT_M"; do
+for port in "$PORT_A" "$PORT_B" "$PORT_C" "$PORT_D" "$PORT_M"; do
 	wait_for 20 curl -fsS -o /dev/null "http://127.0.0.1:$port/wp-login.php" ||
 		fatal "php -S on $port did not answer" "$LOGS/php-A.log"
 done
@@ -267,7 +274,7 @@ say "setup took $((SECONDS - T0)) s"
 
 # ---------------------------------------------------------------- the tests
 export E2E_URL_A=http://127.0.0.1:$PORT_A E2E_URL_B=http://127.0.0.1:$PORT_B E2E_URL_C=http://127.0.0.1:$PORT_C
-export E2E_URL_M=http://127.0.0.1:$PORT_M
+export E2E_URL_M=http://127.0.0.1:$PORT_M E2E_URL_D=http://127.0.0.1:$PORT_D
 export E2E_ART=$ART E2E_TOP=$top E2E_EXT=$EXT E2E_PHP=$PHP
 timeout 900 node "$here/e2e.mjs"
 rc=$?

@@ -29,6 +29,7 @@ require_once __DIR__ . '/includes/class-native-smtp-presets.php';
 require_once __DIR__ . '/includes/class-native-smtp-oauth.php';
 require_once __DIR__ . '/includes/class-native-smtp-runtime.php';
 require_once __DIR__ . '/includes/class-native-smtp-health.php';
+require_once __DIR__ . '/includes/class-native-smtp-queue.php';
 
 // Settings are applied as early as WordPress allows: before any other plugin's plugins_loaded code
 // can send mail. The From filters follow WP Mail SMTP's rules (see class-native-smtp-runtime.php).
@@ -42,12 +43,15 @@ function native_smtp_load_textdomain() {
 }
 
 add_filter( 'site_status_tests', array( 'Native_SMTP_Health', 'register' ) );
+// The spool's queue box, Tools → SMTP log, the queue's Site Health test and the WP-Cron backstop.
+Native_SMTP_Queue::init();
 
 if ( is_admin() ) {
 	require_once __DIR__ . '/includes/class-native-smtp-admin.php';
 	Native_SMTP_Admin::init();
 }
 
+register_deactivation_hook( __FILE__, array( 'Native_SMTP_Queue', 'unschedule' ) );
 register_activation_hook( __FILE__, 'native_smtp_activate' );
 function native_smtp_activate() {
 	// The option exists from the start, so saving the form is an update (sanitised once) rather than an add.

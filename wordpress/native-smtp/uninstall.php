@@ -18,6 +18,11 @@ $native_smtp_delete = static function () use ( $wpdb ) {
 	$like = $wpdb->esc_like( '_transient_native_smtp_result_' ) . '%';
 	$like_timeout = $wpdb->esc_like( '_transient_timeout_native_smtp_result_' ) . '%';
 	$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s", $like, $like_timeout ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+	// "Deliver queued mail now" results (native_smtp_flush_<user id>) and the WP-Cron backstop.
+	$like = $wpdb->esc_like( '_transient_native_smtp_flush_' ) . '%';
+	$like_timeout = $wpdb->esc_like( '_transient_timeout_native_smtp_flush_' ) . '%';
+	$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s", $like, $like_timeout ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+	wp_clear_scheduled_hook( 'native_smtp_spool_flush' );
 };
 
 if ( is_multisite() ) {

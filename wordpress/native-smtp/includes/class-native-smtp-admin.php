@@ -863,6 +863,7 @@ final class Native_SMTP_Admin {
 		self::render_tools();
 		echo '</div><div class="native-smtp-side">';
 		self::render_status( $all );
+		Native_SMTP_Queue::render_box();
 		echo '</div></div></div>';
 	}
 
