@@ -12,7 +12,8 @@ smtp
 <?php
 require __DIR__ . '/oauth.inc';
 $exp = smtp_test_slow() ? 60 : 2; /* under valgrind (and a loaded machine) a second is not enough between two calls */
-[$srv, $ts] = oauth_setup([oauth_token('ya29.ACCESS-ONE', $exp)]);
+/* the wait for expiry (half of a short token's life) must not outlast the test server's idle exit */
+[$srv, $ts] = oauth_setup([oauth_token('ya29.ACCESS-ONE', $exp)], 'ya29.ACCESS-ONE', [], ['idle_exit' => 120]);
 $st = smtp_oauth_status();
 var_dump($st['enabled'], $st['provider'], $st['grant'], $st['cached'], $st['valid_until']);
 
