@@ -95,6 +95,7 @@ static zend_result run_flush(int limit, bool force, int64_t deadline, bool warn,
 	smtp_oauth_values oauth_values;
 	smtp_oauth_call oauth;
 	flush_ctx f;
+	smtp_spool_stats st;
 	char *secret = NULL, err[512];
 	zend_result rc = SUCCESS;
 
@@ -111,38 +112,18 @@ static zend_result run_flush(int limit, bool force, int64_t deadline, bool warn,
 		}
 		return FAILURE;
 	}
-	if (!SMTP_G(host) || !*SMTP_G(host) || smtp_ini_config(&cfg, &secret, err, sizeof(err)) != SUCCESS) {
-		if (warn) {
-			php_error_docref(NULL, E_WARNING, "SMTP spool not delivered: %s",
-				SMTP_G(host) && *SMTP_G(host) ? err : "smtp.host is empty");
-		}
-		smtp_spool_stats st;
-		if (smtp_spool_status(&sp, &st) == 0) {
-			c->remaining = st.count;
-		}
-		smtp_spool_close(&sp);
-		return FAILURE;
+	/* This process's settings, as mail() has them: the connection and its secret, the XOAUTH2 token
+	 * source, the DKIM keys that sign each message as for a first attempt. */
+	memset(&oauth, 0, sizeof(oauth));
+	if (!SMTP_G(host) || !*SMTP_G(host)) {
+		snprintf(err, sizeof(err), "smtp.host is empty");
+		goto not_delivered;
 	}
-	/* XOAUTH2: the token source of this process's settings, as mail() has it */
 	smtp_oauth_values_from_settings(&oauth_values);
-	if (smtp_oauth_call_prepare(&oauth, &cfg, &oauth_values, err, sizeof(err)) != SUCCESS) {
-		if (warn) {
-			php_error_docref(NULL, E_WARNING, "SMTP spool not delivered: %s", err);
-		}
-		smtp_oauth_call_free(&oauth);
-		smtp_ini_secret_free(&secret);
-		smtp_spool_close(&sp);
-		return FAILURE;
-	}
-	/* DKIM: the keys of this process's settings sign the message as for a first attempt */
-	if (smtp_dkim_config(&cfg, err, sizeof(err)) != SUCCESS) {
-		if (warn) {
-			php_error_docref(NULL, E_WARNING, "SMTP spool not delivered: %s", err);
-		}
-		smtp_oauth_call_free(&oauth);
-		smtp_ini_secret_free(&secret);
-		smtp_spool_close(&sp);
-		return FAILURE;
+	if (smtp_ini_config(&cfg, &secret, err, sizeof(err)) != SUCCESS
+		|| smtp_oauth_call_prepare(&oauth, &cfg, &oauth_values, err, sizeof(err)) != SUCCESS
+		|| smtp_dkim_config(&cfg, err, sizeof(err)) != SUCCESS) {
+		goto not_delivered;
 	}
 	memset(&o, 0, sizeof(o));
 	f.warn = warn;
@@ -167,6 +148,18 @@ static zend_result run_flush(int limit, bool force, int64_t deadline, bool warn,
 	smtp_ini_secret_free(&secret);
 	smtp_spool_close(&sp);
 	return rc;
+
+not_delivered: /* nothing was tried: every entry is still waiting */
+	if (warn) {
+		php_error_docref(NULL, E_WARNING, "SMTP spool not delivered: %s", err);
+	}
+	if (smtp_spool_status(&sp, &st) == 0) {
+		c->remaining = st.count;
+	}
+	smtp_oauth_call_free(&oauth);
+	smtp_ini_secret_free(&secret);
+	smtp_spool_close(&sp);
+	return FAILURE;
 }
 
 /* php-fpm: the response is finished (fastcgi_finish_request()) before the queue is delivered, so the
