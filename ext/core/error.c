@@ -134,6 +134,16 @@ int smtp_err_is_transient(const smtp_err *e)
 	case SMTP_CAUSE_IO:
 	case SMTP_CAUSE_SERVER_CLOSING:
 	case SMTP_CAUSE_OAUTH_UNAVAILABLE:
+	/* A TLS handshake or certificate failure is the server's state (an expired or misissued
+	 * certificate, a broken TLS front end) and can be mended there: worth a later retry, as
+	 * Postfix defers it. Our own trust store (CAFILE, CA_STORE) and a plain-text server on an
+	 * implicit-TLS setting are settings to change here, so they stay permanent. */
+	case SMTP_CAUSE_TLS_HANDSHAKE:
+	case SMTP_CAUSE_CERT_SELF_SIGNED:
+	case SMTP_CAUSE_CERT_UNKNOWN_CA:
+	case SMTP_CAUSE_CERT_NAME:
+	case SMTP_CAUSE_CERT_DATES:
+	case SMTP_CAUSE_CERT_OTHER:
 		return 1;
 	default:
 		return 0;

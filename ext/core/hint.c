@@ -605,6 +605,16 @@ void smtp_hint(const smtp_err *e, const char *text, const smtp_hint_facts *f, ch
 		if (hint_certificate(e, f, h, hl)) {
 			return;
 		}
+		if (e->cause == SMTP_CAUSE_TLS_HANDSHAKE) {
+			snprintf(h, hl,
+			         "The server ended the TLS handshake on port %d: it may offer only TLS versions or ciphers "
+			         "older than TLS 1.2 (which this extension refuses), or its TLS set-up is broken (a "
+			         "certificate it cannot load, a load balancer in front of it). Try the provider's other "
+			         "submission port (587 with smtp.encryption=tls, 465 with ssl); with smtp.spool_dir set, "
+			         "the message is queued and retried.",
+			         f->port);
+			return;
+		}
 		if (code >= 400) {
 			snprintf(h, hl,
 			         "The server refused STARTTLS: it may be misconfigured or overloaded; try "

@@ -30,6 +30,8 @@ Faults (repeatable --fault RULE):
   long-line[=STAGE]    answer STAGE (default GREETING) with one 100 KB reply line
   endless-continuation[=STAGE]  answer STAGE (default EHLO) with "250-..." lines until
                        the client closes or 10 MB have been sent
+  tls-alert            answer the client's TLS ClientHello with a fatal handshake_failure
+                       alert and close (a TLS handshake that fails, not a plain-text server)
   inject-after-starttls  answer STARTTLS with "220 ready\\r\\n250 injected\\r\\n" in one write
   trickle              send the greeting one byte every 0.3 s, forever (until the client
                        closes or 10 minutes pass)
@@ -90,6 +92,7 @@ class Faults:
         self.long_line = set()
         self.endless = set()
         self.inject_after_starttls = False
+        self.tls_alert = False      # tls-alert: a fatal handshake_failure alert instead of a ServerHello
         self.trickle = False
         self.delay = {}
         self.idle_421 = False       # idle-421: say 421 before closing a connection idle past --conn-timeout
@@ -127,6 +130,8 @@ class Faults:
             self.endless.add(self._stage(value, rule) if eq else "EHLO")
         elif lname == "inject-after-starttls" and not eq:
             self.inject_after_starttls = True
+        elif lname == "tls-alert" and not eq:
+            self.tls_alert = True
         elif lname == "trickle" and not eq:
             self.trickle = True
         elif lname == "close-after-auth-fail" and not eq:
@@ -470,6 +475,18 @@ class Connection:
                 "closed_by": self.closed_by or "client"})
 
     def start_tls(self):
+        if self.f.tls_alert:
+            self.flush()
+            try:
+                self.sock.settimeout(self.o.conn_timeout)
+                self.sock.recv(16384)  # the ClientHello
+                # a TLS 1.2 record: alert (21), version 3.3, length 2, fatal (2), handshake_failure (40)
+                self.sock.sendall(bytes([21, 3, 3, 0, 2, 2, 40]))
+            except OSError:
+                pass
+            self.closed_by = "tls-failure"
+            self.srv.note(self.n, "fault: tls-alert (handshake_failure)")
+            raise Closed("fault: tls-alert")
         try:
             s = self.srv.ctx.wrap_socket(self.sock, server_side=True, do_handshake_on_connect=False)
             s.settimeout(self.o.conn_timeout)

@@ -24,6 +24,8 @@ $cases = [
 	'greeting 554' => [['faults' => ['greeting=554 5.7.1 No']], [], 'a@example.org'],
 	'TLS: plain server on ssl' => [[], ['smtp.encryption' => 'ssl'], 'a@example.org'],
 	'TLS: certificate name' => [['starttls' => true, 'cert' => 'wrongname'], 'tls', 'a@example.org'],
+	'TLS: handshake alert' => [['starttls' => true, 'faults' => ['tls-alert']], 'tls', 'a@example.org'],
+	'TLS: no such cafile' => [['starttls' => true], 'badca', 'a@example.org'],
 	'STARTTLS missing' => [[], ['smtp.encryption' => 'tls'], 'a@example.org'],
 	'STARTTLS injection' => [['starttls' => true, 'faults' => ['inject-after-starttls']], 'tls', 'a@example.org'],
 	'STARTTLS 454' => [['starttls' => true, 'faults' => ['starttls=454 4.7.0 TLS not available']], 'tls', 'a@example.org'],
@@ -53,6 +55,9 @@ foreach ($cases as $name => [$opts, $ini, $to]) {
 	$clean = [];
 	if ($ini === 'tls') {
 		$ini = $tlsIni();
+		$clean = $tls;
+	} elseif ($ini === 'badca') {
+		$ini = ['smtp.encryption' => 'tls', 'smtp.cafile' => sys_get_temp_dir() . '/no-such-ca.pem'];
 		$clean = $tls;
 	} elseif ($ini === 'auth') {
 		$ini = $authIni;
@@ -96,7 +101,9 @@ trickling greeting       true  w=0 stage=greeting queued=true  maybe=false spool
 greeting 421             true  w=0 stage=greeting queued=true  maybe=false spooled=1 first=0 flush:1 later=a@example.org
 greeting 554             false w=1 stage=greeting queued=false maybe=false spooled=0 first=0 flush:0 later=-
 TLS: plain server on ssl false w=1 stage=tls      queued=false maybe=false spooled=0 first=0 flush:0 later=-
-TLS: certificate name    false w=1 stage=tls      queued=false maybe=false spooled=0 first=0 flush:0 later=-
+TLS: certificate name    true  w=0 stage=tls      queued=true  maybe=false spooled=1 first=0 flush:1 later=a@example.org
+TLS: handshake alert     true  w=0 stage=tls      queued=true  maybe=false spooled=1 first=0 flush:1 later=a@example.org
+TLS: no such cafile      false w=1 stage=tls      queued=false maybe=false spooled=0 first=0 flush:0 later=-
 STARTTLS missing         false w=1 stage=tls      queued=false maybe=false spooled=0 first=0 flush:0 later=-
 STARTTLS injection       false w=1 stage=tls      queued=false maybe=false spooled=0 first=0 flush:0 later=-
 STARTTLS 454             true  w=0 stage=tls      queued=true  maybe=false spooled=1 first=0 flush:1 later=a@example.org

@@ -42,7 +42,18 @@ static void run_tests(void)
 	CHECK(transient(SMTP_CAUSE_UNREACHABLE, 0));
 	CHECK(transient(SMTP_CAUSE_IO, 0));
 	CHECK(!transient(SMTP_CAUSE_RESOLVE, 0));
-	CHECK(!transient(SMTP_CAUSE_CERT_NAME, 0));
+	/* TLS: the server's handshake and certificate can be mended there; our trust store and a
+	 * plain-text server on an implicit-TLS setting are ours to change */
+	CHECK(transient(SMTP_CAUSE_TLS_HANDSHAKE, 0));
+	CHECK(transient(SMTP_CAUSE_CERT_NAME, 0));
+	CHECK(transient(SMTP_CAUSE_CERT_DATES, 0));
+	CHECK(transient(SMTP_CAUSE_CERT_SELF_SIGNED, 0));
+	CHECK(transient(SMTP_CAUSE_CERT_UNKNOWN_CA, 0));
+	CHECK(transient(SMTP_CAUSE_CERT_OTHER, 0));
+	CHECK(!transient(SMTP_CAUSE_CAFILE, 0));
+	CHECK(!transient(SMTP_CAUSE_CA_STORE, 0));
+	CHECK(!transient(SMTP_CAUSE_PLAIN_ON_TLS_PORT, 0));
+	CHECK(!transient(SMTP_CAUSE_INJECTION, 0));
 	CHECK(!transient(SMTP_CAUSE_NO_STARTTLS, 0));
 	CHECK(!transient(SMTP_CAUSE_CONFIG, 0));
 	CHECK(!transient(SMTP_CAUSE_INPUT, 0));

@@ -301,6 +301,11 @@ static void test_certificates(void)
 	HINT(&r, SMTP_STAGE_TLS, SMTP_CAUSE_CAFILE, 0, NULL, NULL,
 	     "SMTP STARTTLS failed: cannot load the CA file /nope.pem (smtp.cafile): system lib", "smtp.cafile must name");
 	smtp_result_free(&r);
+	prep(&r, "mail.example.net", 587, STARTTLS, 0);
+	HINT(&r, SMTP_STAGE_TLS, SMTP_CAUSE_TLS_HANDSHAKE, 0, NULL, NULL,
+	     "SMTP STARTTLS failed: TLS handshake error: sslv3 alert handshake failure",
+	     "ended the TLS handshake on port 587", "older than TLS 1.2", "queued and retried");
+	smtp_result_free(&r);
 }
 
 static void test_connect(void)
