@@ -39,7 +39,7 @@ if test "$PHP_SMTP" != "no"; then
   for f in $SMTP_SUPPORT $SMTP_FORMATS $SMTP_WIRE $SMTP_PROTOCOL $SMTP_DELIVERY; do
     SMTP_CORE="$SMTP_CORE ext/core/$f"
   done
-  SMTP_BINDING="ext/smtp.c ext/smtp_settings.c ext/smtp_ini.c ext/smtp_mail.c ext/smtp_mail_paths.c ext/smtp_array.c ext/smtp_functions.c ext/smtp_oauth.c ext/smtp_spool.c ext/smtp_dkim.c"
+  SMTP_BINDING="ext/smtp.c ext/smtp_settings.c ext/smtp_ini.c ext/smtp_mail.c ext/smtp_mail_paths.c ext/smtp_array.c ext/smtp_functions.c ext/smtp_oauth.c ext/smtp_spool.c ext/smtp_dkim.c ext/smtp_prepare.c"
   PHP_NEW_EXTENSION(smtp, $SMTP_BINDING $SMTP_CORE, $ext_shared,, $SMTP_CFLAGS)
   PHP_ADD_BUILD_DIR($ext_builddir/ext)
   PHP_ADD_BUILD_DIR($ext_builddir/ext/core)

@@ -10,10 +10,12 @@
 
 #include "php_smtp.h"
 #include "smtp_ini.h"
-#include "smtp_dkim.h"
 #include "smtp_settings.h"
 #include "smtp_array.h"
 #include "smtp_oauth.h"
+#include "smtp_prepare.h"
+#include "smtp_spool.h"
+#include "core/clock.h"
 #include "core/message.h"
 #include "core/submit.h"
 #include "core/address.h"
@@ -168,22 +170,19 @@ static zend_result smtp_call_options_load(smtp_call_options *o, HashTable *optio
 }
 
 /* Fills res with a failure that happened before any connection. */
-static void smtp_fail_before(smtp_result *res, smtp_stage stage, const char *sentence, const smtp_config *cfg)
+static void smtp_fail_at(smtp_result *res, smtp_stage stage, smtp_cause cause, const char *sentence,
+	const smtp_config *cfg)
 {
-	smtp_result_set_error(res, stage, stage == SMTP_STAGE_CONNECT || stage == SMTP_STAGE_AUTH
-		|| stage == SMTP_STAGE_OAUTH ? SMTP_CAUSE_CONFIG
-		: SMTP_CAUSE_INPUT, "%s", sentence);
+	smtp_result_set_error(res, stage, cause, "%s", sentence);
 	if (cfg && cfg->hosts) {
 		smtp_copy_str(res->host, sizeof(res->host), cfg->hosts);
 	}
 }
 
-static void smtp_fail_dkim(smtp_result *res, const char *sentence, const smtp_config *cfg)
+static void smtp_fail_before(smtp_result *res, smtp_stage stage, const char *sentence, const smtp_config *cfg)
 {
-	smtp_result_set_error(res, SMTP_STAGE_DKIM, SMTP_CAUSE_DKIM, "%s", sentence);
-	if (cfg && cfg->hosts) {
-		smtp_copy_str(res->host, sizeof(res->host), cfg->hosts);
-	}
+	smtp_fail_at(res, stage, stage == SMTP_STAGE_CONNECT || stage == SMTP_STAGE_AUTH || stage == SMTP_STAGE_OAUTH
+		? SMTP_CAUSE_CONFIG : SMTP_CAUSE_INPUT, sentence, cfg);
 }
 
 static void smtp_fail_locked(smtp_result *res, const char *option)
@@ -223,9 +222,12 @@ PHP_FUNCTION(smtp_test_send)
 	smtp_message msg;
 	smtp_message_input in;
 	smart_str raw = {0};
-	char *secret = NULL, err[512], host[256] = "";
+	char err[512], host[256] = "";
 	const char *sender, *locked = NULL;
-	smtp_oauth_call oauth;
+	smtp_prepared prep;
+	smtp_stage fail_stage;
+	smtp_cause fail_cause;
+	long long started;
 
 	ZEND_PARSE_PARAMETERS_START(1, 2)
 		Z_PARAM_STR(to)
@@ -243,7 +245,7 @@ PHP_FUNCTION(smtp_test_send)
 
 	smtp_result_init(&res);
 	smtp_message_init(&msg);
-	memset(&oauth, 0, sizeof(oauth));
+	memset(&prep, 0, sizeof(prep));
 	if (locked) {
 		smtp_fail_locked(&res, locked);
 		goto done;
@@ -292,25 +294,20 @@ PHP_FUNCTION(smtp_test_send)
 		smtp_fail_before(&res, SMTP_STAGE_RCPT, err, &o.cfg);
 		goto done;
 	}
-	if (smtp_ini_config_secret(&o.cfg, o.password_value, &secret, err, sizeof(err)) != SUCCESS) {
-		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
-		goto done;
-	}
-	if (smtp_oauth_call_prepare(&oauth, &o.cfg, &o.oauth, err, sizeof(err)) != SUCCESS) {
-		smtp_fail_before(&res, SMTP_STAGE_OAUTH, err, &o.cfg);
-		goto done;
-	}
-	if (smtp_dkim_config(&o.cfg, err, sizeof(err)) != SUCCESS) {
-		smtp_fail_dkim(&res, err, &o.cfg);
+	if (smtp_prepare(&prep, &o.cfg, o.password_value, &o.oauth, &fail_stage, &fail_cause, err, sizeof(err))
+			!= SUCCESS) {
+		smtp_fail_at(&res, fail_stage, fail_cause, err, &o.cfg);
+		smtp_log_submission(&msg, &res, "failed", "test", smtp_wall_ms(), 0, NULL, 0);
 		goto done;
 	}
 	o.cfg.persistent = 0; /* a test shows the whole handshake: never a kept connection */
 	o.cfg.probe_ports = 1; /* a failed connect says which ports answer */
+	started = smtp_wall_ms();
 	smtp_submit(&o.cfg, &msg, &res);
+	smtp_log_submission(&msg, &res, res.ok ? "sent" : "failed", "test", started, 0, NULL, 0);
 
 done:
-	smtp_oauth_call_free(&oauth);
-	smtp_ini_secret_free(&secret);
+	smtp_prepared_free(&prep);
 	smtp_message_free(&msg);
 	smart_str_free(&raw);
 	smtp_result_to_array(&res, return_value);
@@ -342,11 +339,13 @@ PHP_FUNCTION(smtp_check)
 	HashTable *options = NULL;
 	smtp_call_options o;
 	smtp_result res;
-	char *secret = NULL, err[512];
+	char err[512];
 	const char *locked = NULL;
-	smtp_oauth_call oauth;
+	smtp_prepared prep;
+	smtp_stage fail_stage;
+	smtp_cause fail_cause;
 
-	memset(&oauth, 0, sizeof(oauth));
+	memset(&prep, 0, sizeof(prep));
 	ZEND_PARSE_PARAMETERS_START(0, 1)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_ARRAY_HT(options)
@@ -363,18 +362,15 @@ PHP_FUNCTION(smtp_check)
 		smtp_fail_before(&res, SMTP_STAGE_CONNECT, "No SMTP server: smtp.host is empty and no \"host\" option was given", NULL);
 	} else if (res.probe.asked && (!res.probe.from || !*res.probe.from)) {
 		smtp_fail_before(&res, SMTP_STAGE_MAIL, "No sender for the probe: pass the \"probe_from\" option or set smtp.from", &o.cfg);
-	} else if (smtp_ini_config_secret(&o.cfg, o.password_value, &secret, err, sizeof(err)) != SUCCESS) {
-		smtp_fail_before(&res, SMTP_STAGE_AUTH, err, &o.cfg);
-	} else if (smtp_oauth_call_prepare(&oauth, &o.cfg, &o.oauth, err, sizeof(err)) != SUCCESS) {
-		smtp_fail_before(&res, SMTP_STAGE_OAUTH, err, &o.cfg);
-	} else if (smtp_dkim_config(&o.cfg, err, sizeof(err)) != SUCCESS) {
-		smtp_fail_dkim(&res, err, &o.cfg); /* a check loads the keys: a bad one shows before the first send */
+	} else if (smtp_prepare(&prep, &o.cfg, o.password_value, &o.oauth, &fail_stage, &fail_cause, err, sizeof(err))
+			!= SUCCESS) {
+		smtp_fail_at(&res, fail_stage, fail_cause, err, &o.cfg); /* a check loads the DKIM keys too: a bad one
+		                                                          * shows before the first send */
 	} else {
 		o.cfg.probe_ports = 1; /* a failed connect says which ports answer */
 		smtp_check_sender(&o.cfg, res.probe.asked ? res.probe.from : NULL, res.probe.asked ? res.probe.rcpt : NULL, &res);
 	}
-	smtp_oauth_call_free(&oauth);
-	smtp_ini_secret_free(&secret);
+	smtp_prepared_free(&prep);
 	smtp_result_to_array(&res, return_value);
 	smtp_result_free(&res);
 }

@@ -276,9 +276,3 @@ zend_result smtp_ini_config_secret(smtp_config *cfg, const char *password_value,
 	cfg->password = *secret;
 	return SUCCESS;
 }
-
-zend_result smtp_ini_config(smtp_config *cfg, char **secret, char *err, size_t errlen)
-{
-	smtp_ini_config_base(cfg);
-	return smtp_ini_config_secret(cfg, SMTP_G(password), secret, err, errlen);
-}

@@ -8,15 +8,13 @@
 void smtp_ini_register(int type, int module_number);
 void smtp_ini_unregister(int type, int module_number);
 
-/* Fills cfg from the current settings. The password is resolved (literal, env:NAME or
- * file:/path) into *secret (emalloc'd; the caller wipes and frees it with smtp_ini_secret_free).
- * Returns SUCCESS, or FAILURE with a sentence in err (the secret is never quoted). */
-zend_result smtp_ini_config(smtp_config *cfg, char **secret, char *err, size_t errlen);
+/* Wipes and frees a secret resolved by smtp_ini_config_secret() or smtp_ini_resolve_secret(). */
 void smtp_ini_secret_free(char **secret);
 
-/* The two halves of smtp_ini_config, for callers that override settings in between: every setting
- * but the password, then the password (password_value: literal, env:NAME or file:/path) resolved
- * when cfg->username is set. */
+/* Fills cfg from the current settings, every setting but the password (callers may override settings
+ * after it); then the password (password_value: literal, env:NAME or file:/path) resolved into *secret
+ * (emalloc'd) when cfg->username is set: FAILURE with a sentence in err (the secret is never quoted).
+ * smtp_prepare() (smtp_prepare.h) does the second half with the rest of a submission's preparation. */
 void smtp_ini_config_base(smtp_config *cfg);
 zend_result smtp_ini_config_secret(smtp_config *cfg, const char *password_value, char **secret,
                                    char *err, size_t errlen);

@@ -17,9 +17,8 @@
 
 #include "php_smtp.h"
 #include "smtp_ini.h"
-#include "smtp_dkim.h"
 #include "smtp_mail.h"
-#include "smtp_oauth.h"
+#include "smtp_prepare.h"
 #include "smtp_array.h"
 #include "core/message.h"
 #include "core/submit.h"
@@ -174,9 +173,11 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 	char *ahdr = NULL;
 	const char *line_sep = "\r\n";
 	smart_str raw = {0};
-	char *sender_arg = NULL, *secret = NULL;
+	char *sender_arg = NULL;
 	smtp_oauth_values oauth_values;
-	smtp_oauth_call oauth;
+	smtp_prepared prep;
+	smtp_stage fail_stage;
+	smtp_cause fail_cause;
 	const char *envelope_from = NULL;
 	smtp_config cfg;
 	smtp_message_input in;
@@ -287,24 +288,18 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 		}
 	}
 
-	if (smtp_ini_config(&cfg, &secret, err, sizeof(err)) != SUCCESS) {
-		smtp_message_free(&msg);
-		smtp_mail_fail_early(SMTP_STAGE_AUTH, SMTP_CAUSE_CONFIG, err);
-		goto out;
-	}
+	smtp_ini_config_base(&cfg);
 	smtp_oauth_values_from_settings(&oauth_values);
-	if (smtp_oauth_call_prepare(&oauth, &cfg, &oauth_values, err, sizeof(err)) != SUCCESS) {
-		smtp_oauth_call_free(&oauth);
-		smtp_ini_secret_free(&secret);
+	if (smtp_prepare(&prep, &cfg, SMTP_G(password), &oauth_values, &fail_stage, &fail_cause, err, sizeof(err))
+			!= SUCCESS) {
+		/* a setting that cannot be used (the secret, the token source, the DKIM keys): nothing was tried */
+		smtp_prepared_free(&prep);
+		smtp_result_init(&res);
+		smtp_result_set_error(&res, fail_stage, fail_cause, "%s", err);
+		smtp_log_submission(&msg, &res, "failed", "mail", smtp_wall_ms(), 0, NULL, 0);
+		smtp_result_free(&res);
 		smtp_message_free(&msg);
-		smtp_mail_fail_early(SMTP_STAGE_OAUTH, SMTP_CAUSE_CONFIG, err);
-		goto out;
-	}
-	if (smtp_dkim_config(&cfg, err, sizeof(err)) != SUCCESS) {
-		smtp_oauth_call_free(&oauth);
-		smtp_ini_secret_free(&secret);
-		smtp_message_free(&msg);
-		smtp_mail_fail_early(SMTP_STAGE_DKIM, SMTP_CAUSE_DKIM, err);
+		smtp_mail_fail_early(fail_stage, fail_cause, err);
 		goto out;
 	}
 
@@ -313,8 +308,7 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 	smtp_log_tap_observer(&tap, &robs, &obs);
 	started = smtp_wall_ms();
 	smtp_submit_observed(&cfg, &msg, &obs, NULL);
-	smtp_oauth_call_free(&oauth);
-	smtp_ini_secret_free(&secret);
+	smtp_prepared_free(&prep);
 
 	/* A transient failure (or recipients refused for now) with a spool: the message is kept for those
 	 * still to deliver and mail() says true, as sendmail does. A spool that cannot be written: false. */
@@ -334,23 +328,8 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 		}
 		smtp_strlist_free(&pending);
 	}
-	{
-		smtp_log_record rec;
-		char msgid[512];
-		memset(&rec, 0, sizeof(rec));
-		smtp_message_id(&msg, msgid, sizeof(msgid));
-		rec.time_ms = started;
-		rec.message_id = msgid;
-		rec.from = msg.sender;
-		rec.rcpts = msg.rcpts.count;
-		smtp_log_from_result(&rec, &res);
-		rec.result = queued ? "queued" : res.ok ? "sent" : "failed";
-		rec.attempt = 1;
-		rec.reused = tap.reused;
-		rec.spool_id = queued ? spool_id : NULL;
-		rec.maybe_sent = maybe_sent;
-		smtp_spool_log(&rec);
-	}
+	smtp_log_submission(&msg, &res, queued ? "queued" : res.ok ? "sent" : "failed", "mail", started, tap.reused,
+		queued ? spool_id : NULL, maybe_sent);
 	smtp_message_free(&msg);
 
 	if (res.ok || queued) {

@@ -7,9 +7,8 @@
 #include "SAPI.h"
 #include "php_smtp.h"
 #include "smtp_ini.h"
-#include "smtp_oauth.h"
+#include "smtp_prepare.h"
 #include "smtp_spool.h"
-#include "smtp_dkim.h"
 #include "core/clock.h"
 #include "core/spool.h"
 
@@ -70,6 +69,31 @@ void smtp_spool_log(const smtp_log_record *r)
 	smtp_buf_free(&line);
 }
 
+void smtp_log_submission(const smtp_message *msg, const smtp_result *res, const char *result, const char *source,
+	long long started, int reused, const char *spool_id, int maybe_sent)
+{
+	smtp_log_record rec;
+	char msgid[512];
+
+	if (!SMTP_G(log) || !*SMTP_G(log)) {
+		return;
+	}
+	memset(&rec, 0, sizeof(rec));
+	smtp_message_id(msg, msgid, sizeof(msgid));
+	rec.time_ms = started;
+	rec.message_id = msgid;
+	rec.from = msg->sender;
+	rec.rcpts = msg->rcpts.count;
+	smtp_log_from_result(&rec, res);
+	rec.result = result;
+	rec.attempt = 1;
+	rec.reused = reused;
+	rec.spool_id = spool_id;
+	rec.maybe_sent = maybe_sent;
+	rec.source = source;
+	smtp_spool_log(&rec);
+}
+
 typedef struct {
 	bool warn; /* smtp_spool_flush() called by the script: warnings for what went wrong for good */
 } flush_ctx;
@@ -93,10 +117,12 @@ static zend_result run_flush(int limit, bool force, int64_t deadline, bool warn,
 	smtp_spool_flush_opts o;
 	smtp_config cfg;
 	smtp_oauth_values oauth_values;
-	smtp_oauth_call oauth;
+	smtp_prepared prep;
+	smtp_stage fail_stage;
+	smtp_cause fail_cause;
 	flush_ctx f;
 	smtp_spool_stats st;
-	char *secret = NULL, err[512];
+	char err[512];
 	zend_result rc = SUCCESS;
 
 	memset(c, 0, sizeof(*c));
@@ -114,15 +140,15 @@ static zend_result run_flush(int limit, bool force, int64_t deadline, bool warn,
 	}
 	/* This process's settings, as mail() has them: the connection and its secret, the XOAUTH2 token
 	 * source, the DKIM keys that sign each message as for a first attempt. */
-	memset(&oauth, 0, sizeof(oauth));
+	memset(&prep, 0, sizeof(prep));
 	if (!SMTP_G(host) || !*SMTP_G(host)) {
 		snprintf(err, sizeof(err), "smtp.host is empty");
 		goto not_delivered;
 	}
 	smtp_oauth_values_from_settings(&oauth_values);
-	if (smtp_ini_config(&cfg, &secret, err, sizeof(err)) != SUCCESS
-		|| smtp_oauth_call_prepare(&oauth, &cfg, &oauth_values, err, sizeof(err)) != SUCCESS
-		|| smtp_dkim_config(&cfg, err, sizeof(err)) != SUCCESS) {
+	smtp_ini_config_base(&cfg);
+	if (smtp_prepare(&prep, &cfg, SMTP_G(password), &oauth_values, &fail_stage, &fail_cause, err, sizeof(err))
+			!= SUCCESS) {
 		goto not_delivered;
 	}
 	memset(&o, 0, sizeof(o));
@@ -144,8 +170,7 @@ static zend_result run_flush(int limit, bool force, int64_t deadline, bool warn,
 		php_error_docref(NULL, E_WARNING, "SMTP spool: %ld damaged entr%s set aside in %s/bad (never delivered)",
 			c->corrupt, c->corrupt == 1 ? "y" : "ies", SMTP_G(spool_dir));
 	}
-	smtp_oauth_call_free(&oauth);
-	smtp_ini_secret_free(&secret);
+	smtp_prepared_free(&prep);
 	smtp_spool_close(&sp);
 	return rc;
 
@@ -156,8 +181,7 @@ not_delivered: /* nothing was tried: every entry is still waiting */
 	if (smtp_spool_status(&sp, &st) == 0) {
 		c->remaining = st.count;
 	}
-	smtp_oauth_call_free(&oauth);
-	smtp_ini_secret_free(&secret);
+	smtp_prepared_free(&prep);
 	smtp_spool_close(&sp);
 	return FAILURE;
 }

@@ -20,6 +20,12 @@ zend_result smtp_spool_put(const smtp_message *msg, const smtp_strlist *rcpts, i
 /* One line in smtp.log (when set); a log that cannot be written is warned about once a request. */
 void smtp_spool_log(const smtp_log_record *r);
 
+/* The line for a first attempt at msg that ended as res: result "sent", "queued" or "failed", source
+ * "mail" or "test", started (Unix ms), reused (the connection came from the pool), the spool entry's
+ * id when queued, maybe_sent (the line was lost after the data). */
+void smtp_log_submission(const smtp_message *msg, const smtp_result *res, const char *result, const char *source,
+	long long started, int reused, const char *spool_id, int maybe_sent);
+
 /* RSHUTDOWN: delivers what is due, one process at a time, after the response has gone (php-fpm). */
 void smtp_spool_request_end(void);
 

@@ -121,7 +121,8 @@ static int build(const smtp_log_record *r, smtp_buf *b, size_t cut)
 	                       r->duration_ms >= 0 ? r->duration_ms : 0.0, r->attempt, r->reused ? "true" : "false")
 	    || (r->tls && *r->tls ? put_str(b, r->tls, 32) : smtp_buf_puts(b, "false"))
 	    || smtp_buf_puts(b, ",\"spool_id\":") || put_str(b, r->spool_id, 128)
-	    || smtp_buf_printf(b, ",\"maybe_sent\":%s}\n", r->maybe_sent ? "true" : "false")) {
+	    || smtp_buf_printf(b, ",\"maybe_sent\":%s,\"source\":", r->maybe_sent ? "true" : "false")
+	    || put_str(b, r->source ? r->source : "mail", 16) || smtp_buf_puts(b, "}\n")) {
 		return -1;
 	}
 	return 0;

@@ -31,6 +31,7 @@ typedef struct {
 	const char *tls;      /* "TLSv1.3", or NULL (false) */
 	const char *spool_id; /* or NULL */
 	int maybe_sent;
+	const char *source; /* who made the attempt: "mail" (NULL: the same), "spool", "test" */
 } smtp_log_record;
 
 /* The record as one JSON object and "\n" appended to out: time in ISO 8601 UTC with milliseconds,

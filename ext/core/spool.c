@@ -460,6 +460,7 @@ static void record_of(smtp_log_record *r, const smtp_spool_entry *e, const char 
 	r->attempt = e->attempts + 1;
 	r->spool_id = id;
 	r->maybe_sent = e->maybe_sent;
+	r->source = "spool";
 }
 
 static int has_8bit(const unsigned char *p, size_t n)

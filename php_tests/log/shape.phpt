@@ -51,7 +51,7 @@ bool(false)
 bool(false)
 bool(false)
 bool(false)
-time message_id from rcpts host port result stage code enhanced reply error duration_ms attempt reused tls spool_id maybe_sent
+time message_id from rcpts host port result stage code enhanced reply error duration_ms attempt reused tls spool_id maybe_sent source
 time-ok sent rcpts=1 code=250 enhanced='2.0.0' stage=done attempt=1 reused=false tls='TLSv1.3' spool=NULL maybe=false
 bool(true)
 string(18) "sender@example.com"

@@ -36,7 +36,12 @@ static void test_line(void)
 	CHECK_STR(b.data, "{\"time\":\"2026-12-01T12:00:00.123Z\",\"message_id\":\"<a@b>\",\"from\":\"s@example.org\","
 	                  "\"rcpts\":3,\"host\":\"smtp.example.org\",\"port\":587,\"result\":\"queued\",\"stage\":\"data\","
 	                  "\"code\":451,\"enhanced\":\"4.3.0\",\"reply\":\"Try later\",\"error\":null,\"duration_ms\":12.2,"
-	                  "\"attempt\":2,\"reused\":false,\"tls\":false,\"spool_id\":null,\"maybe_sent\":false}\n");
+	                  "\"attempt\":2,\"reused\":false,\"tls\":false,\"spool_id\":null,\"maybe_sent\":false,"
+	                  "\"source\":\"mail\"}\n");
+	r.source = "test";
+	smtp_buf_reset(&b);
+	CHECK(smtp_log_line(&r, &b) == 0);
+	CHECK(strstr(b.data, ",\"maybe_sent\":false,\"source\":\"test\"}\n") != NULL);
 	smtp_buf_free(&b);
 }
 
