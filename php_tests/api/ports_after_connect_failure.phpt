@@ -37,8 +37,10 @@ $el = microtime(true) - $t;
 api_show($r);
 var_dump(array_slice(array_keys($r), -1), $r['ports'] === [465 => 'refused', 587 => 'refused', 2525 => 'open', $port => 'timeout'] || var_dump($r['ports']));
 var_dump($r['hint'] === "Port $port is blocked here, but 2525 is open on $ip: set smtp.port=2525 and smtp.encryption=tls (STARTTLS).");
-/* the connect left a fifth of the timeout (0.6 s) to the probe: within the timeout in all */
-var_dump($el < $timeout + (smtp_test_slow() ? 10 : 0.5), $r["timings"]["total"] <= $timeout * 1000 + 100 || print_r([$el, $r["timings"]]));
+/* the connect left a fifth of the timeout (0.6 s) to the probe: within the timeout in all. The slack is
+ * for a loaded machine waking the process late (the engine's own clock: 0.5 s; the script's: 2 s), not a
+ * speed bound: without the shared deadline the probe would add its own 3 s. */
+var_dump($el < $timeout + (smtp_test_slow() ? 10 : 2), $r["timings"]["total"] <= $timeout * 1000 + 500 || print_r([$el, $r["timings"]]));
 var_dump((bool)preg_match('/^SMTP connect to \S+ timed out after 2\.\d s$/', $r['error']));
 var_dump(api_has_line($r, "*: ports of $ip: 465 refused, 587 refused, 2525 open, $port timeout"));
 
