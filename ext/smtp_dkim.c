@@ -100,16 +100,9 @@ static struct smtp_dkim_signer *smtp_dkim_load(const char *domain, const char *s
 	struct smtp_dkim_signer *s;
 
 	memset(keys, 0, sizeof(keys));
-	while (*p) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t) (e - p) : strlen(p);
-		while (len > 0 && (*p == ' ' || *p == '\t')) {
-			p++;
-			len--;
-		}
-		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t')) {
-			len--;
-		}
+	const char *src;
+	size_t len;
+	while ((src = smtp_keyfile_next(&p, &len)) != NULL) {
 		if (len > 0) {
 			if (n == SMTP_DKIM_MAX_KEYS) {
 				snprintf(err, errlen, SMTP_DKIM_PREFIX "smtp.dkim_private_key names more than %d keys",
@@ -117,7 +110,7 @@ static struct smtp_dkim_signer *smtp_dkim_load(const char *domain, const char *s
 				smtp_dkim_wipe_texts(keys, pems, names, n);
 				return NULL;
 			}
-			names[n] = estrndup(p, len);
+			names[n] = estrndup(src, len);
 			if (smtp_dkim_read_source(names[n], &pems[n], &keys[n].len, err, errlen) != SUCCESS) {
 				smtp_dkim_wipe_texts(keys, pems, names, n + 1);
 				return NULL;
@@ -125,10 +118,6 @@ static struct smtp_dkim_signer *smtp_dkim_load(const char *domain, const char *s
 			keys[n].pem = pems[n];
 			keys[n].source = names[n];
 			n++;
-		}
-		p = e ? e + 1 : p + len;
-		if (!e) {
-			break;
 		}
 	}
 	why[0] = '\0';

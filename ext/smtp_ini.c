@@ -57,6 +57,10 @@ SMTP_INI_STRING_HANDLER(AUTH, smtp_ini_check_AUTH(entry->name, new_value))
 SMTP_INI_STRING_HANDLER(LINE, true)
 SMTP_INI_STRING_HANDLER(PROVIDER, smtp_ini_check_PROVIDER(entry->name, new_value))
 SMTP_INI_STRING_HANDLER(GRANT, smtp_ini_check_GRANT(entry->name, new_value))
+SMTP_INI_STRING_HANDLER(PATH, smtp_ini_check_paths(entry, new_value, stage, SMTP_PATHS_PLAIN))
+SMTP_INI_STRING_HANDLER(CAFILE, smtp_ini_check_paths(entry, new_value, stage, SMTP_PATHS_PLAIN))
+SMTP_INI_STRING_HANDLER(SECRET, smtp_ini_check_paths(entry, new_value, stage, SMTP_PATHS_SECRET))
+SMTP_INI_STRING_HANDLER(KEYFILE, smtp_ini_check_paths(entry, new_value, stage, SMTP_PATHS_KEYFILE))
 SMTP_INI_NUMBER_HANDLER(PORT)
 SMTP_INI_NUMBER_HANDLER(TIMEOUT)
 SMTP_INI_NUMBER_HANDLER(SECONDS)
@@ -70,12 +74,8 @@ static ZEND_INI_MH(smtp_ini_on_FLAG)
 	return OnUpdateBool(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
 }
 
-/* The ini value of an address is not checked (mail() reports a bad one); a secret and a CA file
- * are text. */
+/* The ini value of an address is not checked (mail() reports a bad one). */
 #define smtp_ini_on_ADDRESS smtp_ini_on_LINE
-#define smtp_ini_on_SECRET  smtp_ini_on_LINE
-#define smtp_ini_on_CAFILE  smtp_ini_on_LINE
-#define smtp_ini_on_KEYFILE smtp_ini_on_LINE
 
 /* The password is shown as a reference (env:NAME, file:/path) or as ********, never itself. */
 static ZEND_INI_DISP(smtp_password_displayer)
@@ -128,6 +128,7 @@ static ZEND_INI_DISP(smtp_keyfile_displayer)
 #define SMTP_INI_DISPLAYER_SECRET     smtp_password_displayer
 #define SMTP_INI_DISPLAYER_CAFILE     NULL
 #define SMTP_INI_DISPLAYER_KEYFILE    smtp_keyfile_displayer
+#define SMTP_INI_DISPLAYER_PATH       NULL
 #define SMTP_INI_DISPLAYER_FLAG       zend_ini_boolean_displayer_cb
 #define SMTP_INI_DISPLAYER_PROVIDER   NULL
 #define SMTP_INI_DISPLAYER_GRANT      NULL

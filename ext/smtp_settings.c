@@ -5,6 +5,7 @@
  * php_tests/api/options_errors.phpt and php_tests/args/functions_options.phpt. */
 #include "php.h"
 #include "php_ini.h"
+#include "fopen_wrappers.h"
 #include "zend_exceptions.h"
 
 #include "smtp_settings.h"
@@ -326,6 +327,123 @@ smtp_auth_mech smtp_config_AUTH(const char *v)
 
 SMTP_NAMED_KIND(PROVIDER, smtp_oauth_provider_parse, smtp_oauth_provider, "google, microsoft, custom or empty")
 SMTP_NAMED_KIND(GRANT, smtp_oauth_grant_parse, smtp_oauth_grant, "refresh_token, client_credentials")
+
+/* ---- paths and open_basedir ---------------------------------------------------------------- */
+
+const char *smtp_keyfile_next(const char **p, size_t *len)
+{
+	const char *s = *p, *e;
+	size_t n;
+
+	if (!s || !*s) {
+		return NULL;
+	}
+	e = strchr(s, ',');
+	n = e ? (size_t) (e - s) : strlen(s);
+	*p = e ? e + 1 : s + n;
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) {
+		n--;
+	}
+	*len = n;
+	return s;
+}
+
+/* Whether path may be used under open_basedir (always, without it). */
+static bool smtp_path_allowed(const char *path)
+{
+	if (!path || !*path || !PG(open_basedir) || !*PG(open_basedir)) {
+		return true;
+	}
+	return php_check_open_basedir_ex(path, 0) == 0;
+}
+
+/* The first path in v (of the kind) that open_basedir forbids, copied into out; false when none. */
+static bool smtp_forbidden_path(smtp_paths_kind kind, const char *v, char *out, size_t outlen)
+{
+	const char *p = v, *s;
+	size_t len;
+
+	if (kind == SMTP_PATHS_PLAIN) {
+		if (smtp_path_allowed(v)) {
+			return false;
+		}
+		snprintf(out, outlen, "%s", v);
+		return true;
+	}
+	if (kind == SMTP_PATHS_SECRET) {
+		if (strncmp(v, "file:", 5) != 0 || smtp_path_allowed(v + 5)) {
+			return false;
+		}
+		snprintf(out, outlen, "%s", v + 5);
+		return true;
+	}
+	/* KEYFILE: each source as smtp_dkim.c reads it */
+	while ((s = smtp_keyfile_next(&p, &len)) != NULL) {
+		if (len > 0 && strncmp(s, "env:", 4) != 0 && strncmp(s, "-----", 5) != 0) {
+			char *src = estrndup(s, len);
+			const char *path = strncmp(src, "file:", 5) == 0 ? src + 5 : src;
+			bool ok = smtp_path_allowed(path);
+			if (!ok) {
+				snprintf(out, outlen, "%s", path);
+			}
+			efree(src);
+			if (!ok) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+bool smtp_ini_check_paths(zend_ini_entry *entry, zend_string *value, int stage, smtp_paths_kind kind)
+{
+	char bad[1024];
+
+	if (stage != ZEND_INI_STAGE_RUNTIME && stage != ZEND_INI_STAGE_HTACCESS) {
+		return true; /* php.ini, the SAPI's settings, the end-of-request restore */
+	}
+	if (entry->modified && entry->orig_value && zend_string_equals(value, entry->orig_value)) {
+		return true; /* ini_restore() or setting php.ini's own value again */
+	}
+	if (kind == SMTP_PATHS_PLAIN && zend_string_equals_literal(entry->name, "smtp.log")
+			&& zend_string_equals_literal(value, "syslog")) {
+		return true;
+	}
+	if (!smtp_forbidden_path(kind, ZSTR_VAL(value), bad, sizeof(bad))) {
+		return true;
+	}
+	php_error_docref(NULL, E_WARNING, "%s cannot be set to the path %s: it is not within open_basedir", ZSTR_VAL(entry->name),
+		bad);
+	return false;
+}
+
+static zend_result smtp_option_path(uint32_t arg, const char *key, zval *v, const char **out, smtp_paths_kind kind)
+{
+	char bad[1024];
+
+	if (smtp_option_LINE(arg, key, v, out) != SUCCESS) {
+		return FAILURE;
+	}
+	if (smtp_forbidden_path(kind, *out, bad, sizeof(bad))) {
+		zend_argument_value_error(arg, "option \"%s\" names the path %s, which is not within open_basedir", key, bad);
+		return FAILURE;
+	}
+	return SUCCESS;
+}
+
+zend_result smtp_option_SECRET(uint32_t arg, const char *key, zval *v, const char **out)
+{
+	return smtp_option_path(arg, key, v, out, SMTP_PATHS_SECRET);
+}
+
+zend_result smtp_option_CAFILE(uint32_t arg, const char *key, zval *v, const char **out)
+{
+	return smtp_option_path(arg, key, v, out, SMTP_PATHS_PLAIN);
+}
 
 /* LINE (and SECRET, CAFILE): any text; an option is one line. */
 zend_result smtp_option_LINE(uint32_t arg, const char *key, zval *v, const char **out)

@@ -62,10 +62,10 @@
 	X(oauth_scope,          LINE,       "",     ALL,    CONN, call,   oauth.scope) \
 	X(oauth_grant,          GRANT,      "refresh_token", ALL, CONN, call, oauth.grant) \
 	/* the spool, deferred delivery and the submission log (issue 10) */ \
-	X(spool_dir,            LINE,       "",       ALL,  NO,   global, _) \
+	X(spool_dir,            PATH,       "",       ALL,  NO,   global, _) \
 	X(spool_max_age,        COUNT,      "432000", ALL,  NO,   global, _) \
 	X(deferred,             FLAG,       "0",      ALL,  NO,   global, _) \
-	X(log,                  LINE,       "",       ALL,  NO,   global, _) \
+	X(log,                  PATH,       "",       ALL,  NO,   global, _) \
 	/* DKIM signing (issue 11): read by smtp_dkim.c, which keeps the loaded keys */ \
 	X(dkim_domain,          LINE,       "",     ALL,    NO,   global, _) \
 	X(dkim_selector,        LINE,       "",     ALL,    NO,   global, _) \
@@ -96,6 +96,7 @@
  *   ADDRESS     an address (an option: one line, empty or an address; the ini value is not checked)
  *   SECRET      a LINE: literal, env:NAME or file:/path; phpinfo() shows ******** for a literal
  *   CAFILE      a LINE: a path; an empty setting means openssl.cafile, then the system store
+ *   PATH        a LINE: a file or directory path (smtp.log: or "syslog")
  *   KEYFILE     a LINE: comma-separated key sources, each a path, file:/path or env:NAME; phpinfo()
  *               shows it, except a value that looks like key material itself
  *   FLAG        a boolean
@@ -114,6 +115,7 @@
 #define SMTP_KIND_CTYPE_SECRET     char *
 #define SMTP_KIND_CTYPE_CAFILE     char *
 #define SMTP_KIND_CTYPE_KEYFILE    char *
+#define SMTP_KIND_CTYPE_PATH       char *
 #define SMTP_KIND_CTYPE_FLAG       bool
 #define SMTP_KIND_CTYPE_PROVIDER   char *
 #define SMTP_KIND_CTYPE_GRANT      char *
@@ -147,6 +149,16 @@ bool smtp_ini_check_AUTH(zend_string *name, zend_string *value);
 bool smtp_ini_check_PROVIDER(zend_string *name, zend_string *value);
 bool smtp_ini_check_GRANT(zend_string *name, zend_string *value);
 
+/* The kinds that name files (PATH, CAFILE, a SECRET's file:, each KEYFILE source but env:): a value a
+ * script sets (ini_set(), .htaccess) must name paths within open_basedir, as PHP's own error_log and
+ * mail.log must; php.ini's values, and a script restoring them, are the administrator's and pass.
+ * false after a warning naming the setting. */
+typedef enum { SMTP_PATHS_PLAIN, SMTP_PATHS_SECRET, SMTP_PATHS_KEYFILE } smtp_paths_kind;
+/* The next comma-separated source of a KEYFILE value at *p, trimmed of spaces and tabs (*len 0 for an
+ * empty one); NULL at the end. *p moves past it and its comma. */
+const char *smtp_keyfile_next(const char **p, size_t *len);
+bool smtp_ini_check_paths(zend_ini_entry *entry, zend_string *value, int stage, smtp_paths_kind kind);
+
 zend_result smtp_option_HOSTS(uint32_t arg, const char *key, zval *v, const char **out);
 zend_result smtp_option_PORT(uint32_t arg, const char *key, zval *v, int *out);
 zend_result smtp_option_TIMEOUT(uint32_t arg, const char *key, zval *v, int *out_ms);
@@ -158,8 +170,9 @@ zend_result smtp_option_FLAG(uint32_t arg, const char *key, zval *v, int *out);
 zend_result smtp_option_MULTILINE(uint32_t arg, const char *key, zval *v, const char **out);
 zend_result smtp_option_PROVIDER(uint32_t arg, const char *key, zval *v, const char **out);
 zend_result smtp_option_GRANT(uint32_t arg, const char *key, zval *v, const char **out);
-#define smtp_option_SECRET smtp_option_LINE
-#define smtp_option_CAFILE smtp_option_LINE
+/* SECRET and CAFILE options: a LINE whose file (file:/path, the CA file) is within open_basedir. */
+zend_result smtp_option_SECRET(uint32_t arg, const char *key, zval *v, const char **out);
+zend_result smtp_option_CAFILE(uint32_t arg, const char *key, zval *v, const char **out);
 
 /* smtp_config_<kind>(setting's value): what the core takes (smtp_ini_config_base()). */
 const char *smtp_config_HOSTS(const char *v);
