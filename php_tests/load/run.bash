@@ -14,11 +14,14 @@
 # secret in the log, the spool entries or any output. Prints the counts, then "load: N passed, N failed".
 #   LOAD_PROCS, LOAD_MESSAGES, LOAD_DROP, LOAD_SEED  override 8, 2000, 0.01 and the random seed
 #   SMTP_TEST_KEEP=1  keeps the work directory (its path is printed)
+#   PHP, SMTP_MODULE  another php and module, e.g. the ASan build's (.build/asan/php and
+#                     .build/asan/src/modules/smtp.so, made by tools/run-phpt.sh --asan)
 # Needs the module built (tools/build.sh). Every process has a timeout: nothing waits for ever.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 php=${PHP:-php}
+module=${SMTP_MODULE:-$top/modules/smtp.so}
 python=/usr/bin/python3
 procs=${LOAD_PROCS:-8}
 per=${LOAD_MESSAGES:-2000}
@@ -50,8 +53,8 @@ trap 'exit 130' INT TERM
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-if [ ! -f "$top/modules/smtp.so" ]; then
-	bad "modules/smtp.so not built (run tools/build.sh)"
+if [ ! -f "$module" ]; then
+	bad "$module not built (run tools/build.sh)"
 	finish
 fi
 if [ ! -x "$python" ]; then
@@ -80,7 +83,7 @@ if [ -z "$port" ] || ! kill -0 "$srv_pid" 2>/dev/null; then
 fi
 echo "load: server pid $srv_pid on 127.0.0.1:$port, drop-random=$drop, seed $seed; $procs processes x $per messages"
 
-ini=(-n -d extension="$top/modules/smtp.so" -d smtp.host=127.0.0.1 -d smtp.port="$port" -d smtp.encryption=none
+ini=(-n -d extension="$module" -d smtp.host=127.0.0.1 -d smtp.port="$port" -d smtp.encryption=none
 	-d smtp.username=load -d smtp.password=env:SMTP_LOAD_PASSWORD -d smtp.helo=client.load.test -d smtp.timeout=10
 	-d smtp.spool_dir="$tmp/spool" -d smtp.log="$tmp/smtp.log")
 
