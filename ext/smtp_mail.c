@@ -187,7 +187,7 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 	smtp_log_tap tap;
 	char err[512], spool_err[512], spool_id[SMTP_SPOOL_ID_MAX];
 	bool ok = false, queued = false, spool_failed = false;
-	int maybe_sent = 0;
+	int maybe_sent = 0, held = -1;
 	long long started;
 	size_t i;
 
@@ -278,7 +278,7 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 		/* smtp.deferred: spooled now, delivered at the end of the request (after the response) */
 		if (!smtp_spool_enabled()) {
 			php_error_docref(NULL, E_WARNING, "smtp.deferred=1 needs smtp.spool_dir: the message is sent now");
-		} else if (smtp_spool_put(&msg, &msg.rcpts, 0, 0, NULL, 0, spool_id, err, sizeof(err)) == SUCCESS) {
+		} else if (smtp_spool_put(&msg, &msg.rcpts, 0, 0, NULL, 0, NULL, spool_id, err, sizeof(err)) == SUCCESS) {
 			SMTP_G(spool_due)++;
 			smtp_message_free(&msg);
 			ok = true;
@@ -320,7 +320,7 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 			long long next = (long long) time(NULL)
 				+ smtp_spool_backoff(1, (unsigned) ((unsigned long long) (smtp_now_precise_ms() * 1000.0) ^ (unsigned) getpid()));
 			if (smtp_spool_put(&msg, &pending, 1, next, res.error ? res.error : "some recipients were refused for now",
-					maybe_sent, spool_id, spool_err, sizeof(spool_err)) == SUCCESS) {
+					maybe_sent, &held, spool_id, spool_err, sizeof(spool_err)) == SUCCESS) {
 				queued = true;
 			} else {
 				spool_failed = true;
@@ -330,6 +330,9 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 	}
 	smtp_log_submission(&msg, &res, queued ? "queued" : res.ok ? "sent" : "failed", "mail", started, tap.reused,
 		queued ? spool_id : NULL, maybe_sent);
+	/* the entry was held until this attempt's line is written: a flush running meanwhile (another
+	 * process) left it alone, so its line for the next attempt comes after this one */
+	smtp_spool_release(held);
 	smtp_message_free(&msg);
 
 	if (res.ok || queued) {

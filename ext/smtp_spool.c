@@ -25,7 +25,7 @@ bool smtp_spool_enabled(void)
 }
 
 zend_result smtp_spool_put(const smtp_message *msg, const smtp_strlist *rcpts, int attempts, long long next,
-	const char *error, int maybe_sent, char *id, char *err, size_t errlen)
+	const char *error, int maybe_sent, int *held, char *id, char *err, size_t errlen)
 {
 	smtp_spool sp;
 	smtp_spool_entry e;
@@ -47,7 +47,7 @@ zend_result smtp_spool_put(const smtp_message *msg, const smtp_strlist *rcpts, i
 	e.sender = msg->sender ? msg->sender : (char *) "";
 	e.rcpts = *rcpts; /* lent, not freed here */
 	smtp_message_reader(msg, &b);
-	rc = smtp_spool_enqueue(&sp, &e, &b, id, err, errlen);
+	rc = smtp_spool_enqueue_held(&sp, &e, &b, id, held, err, errlen);
 	smtp_spool_close(&sp);
 	return rc == 0 ? SUCCESS : FAILURE;
 }

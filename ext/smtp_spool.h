@@ -13,9 +13,11 @@
 bool smtp_spool_enabled(void);
 
 /* Writes msg for the recipients rcpts into the spool (attempts made, the next attempt's time, the last
- * sentence, maybe_sent); id gets the entry's id. SUCCESS, or FAILURE with a sentence in err. */
+ * sentence, maybe_sent); id gets the entry's id. held (NULL: not wanted): the entry stays held until
+ * smtp_spool_release(*held), no flush takes it before (core/spool.h). SUCCESS, or FAILURE with a
+ * sentence in err. */
 zend_result smtp_spool_put(const smtp_message *msg, const smtp_strlist *rcpts, int attempts, long long next,
-	const char *error, int maybe_sent, char *id, char *err, size_t errlen);
+	const char *error, int maybe_sent, int *held, char *id, char *err, size_t errlen);
 
 /* One line in smtp.log (when set); a log that cannot be written is warned about once a request. */
 void smtp_spool_log(const smtp_log_record *r);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project: C unit tests (ASan/UBSan), the .phpt suite against the project's
 # test SMTP server, the same suite against an ASan+UBSan build of the module (tools/build-asan.sh),
-# a DNS server that never answers (in a network namespace), the same suite under valgrind, the
+# a DNS server that never answers (in a network namespace), php-fpm, the load test (8 processes x
+# 2,000 messages against a server that cuts 1% of the transactions), the same suite under valgrind, the
 # interop tests against a real Postfix, the drop-in comparison with stock mail() + Postfix's
 # sendmail, the PECL packaging checks and the build --without-smtp-oauth, the WordPress plugin in a
 # real browser, and the fuzzers for a short while.
@@ -44,6 +45,7 @@ stage phpt bash tools/run-phpt.sh
 stage phpt-asan bash tools/run-phpt.sh --asan
 [ -x php_tests/netns/run.bash ] && stage netns php_tests/netns/run.bash
 [ -x php_tests/fpm/run.bash ] && stage fpm php_tests/fpm/run.bash
+[ -x php_tests/load/run.bash ] && stage load php_tests/load/run.bash
 [ -x php_tests/interop/interop.bash ] && stage interop php_tests/interop/interop.bash
 [ -x php_tests/interop/dropin.bash ] && stage dropin php_tests/interop/dropin.bash
 [ -f php_tests/packaging/run.bash ] && stage packaging bash php_tests/packaging/run.bash

@@ -168,8 +168,10 @@ static int sink_flush(void *ctx, const char *p, size_t n)
 	return 0;
 }
 
-/* Writes e + msg as new/ID: tmp/ID.PID, fsync, rename, fsync of new/. */
-static int write_entry(smtp_spool *sp, const char *id, const smtp_spool_entry *e, smtp_body *msg, char *err,
+/* Writes e + msg as new/ID: tmp/ID.PID, fsync, rename, fsync of new/. held (NULL: not wanted) gets the
+ * entry's descriptor with an exclusive flock() taken before the entry appeared in new/: flushers leave
+ * the entry alone until smtp_spool_release() (-1 when the lock could not be taken). */
+static int write_entry(smtp_spool *sp, const char *id, const smtp_spool_entry *e, smtp_body *msg, int *held, char *err,
                        size_t errlen)
 {
 	char tmp[PATH_MAX], dst[PATH_MAX], name[SMTP_SPOOL_ID_MAX + 32], head[SMTP_SPOOL_ENTRY_HEADER_LEN + 1], why[200];
@@ -185,10 +187,18 @@ static int write_entry(smtp_spool *sp, const char *id, const smtp_spool_entry *e
 		set_err(err, errlen, "the spool path under %.300s is too long: %s", sp->dir, ENAMETOOLONG);
 		return -1;
 	}
+	if (held) {
+		*held = -1;
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		set_err(err, errlen, "cannot create a spool file in %.300s: %s", sp->dir, errno);
 		return -1;
+	}
+	/* nobody else can see tmp/ yet: the lock is taken at once (or not at all: the entry is then simply
+	 * not held) */
+	if (held && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		*held = fd;
 	}
 	smtp_buf_init(&meta, SMTP_SPOOL_ENTRY_MAX_META);
 	memset(head, ' ', SMTP_SPOOL_ENTRY_HEADER_LEN);
@@ -220,12 +230,15 @@ static int write_entry(smtp_spool *sp, const char *id, const smtp_spool_entry *e
 		e_no = errno ? errno : EIO;
 		goto fail;
 	}
-	if (close(fd) != 0) {
+	if (!held || *held < 0) {
+		/* a held descriptor stays open (it is the lock); the data is on disk already (fsync) */
+		if (close(fd) != 0) {
+			fd = -1;
+			e_no = errno;
+			goto fail;
+		}
 		fd = -1;
-		e_no = errno;
-		goto fail;
 	}
-	fd = -1;
 	if (rename(tmp, dst) != 0) {
 		e_no = errno;
 		goto fail;
@@ -234,6 +247,10 @@ static int write_entry(smtp_spool *sp, const char *id, const smtp_spool_entry *e
 	if (fsync_dir(sp, "new") != 0) {
 		/* the entry is complete and in place; only its directory entry may not be on disk yet */
 		set_err(err, errlen, "the spool directory %.300s could not be synced: %s", sp->dir, errno);
+		if (held) {
+			smtp_spool_release(*held);
+			*held = -1;
+		}
 		return -1;
 	}
 	return 0;
@@ -242,17 +259,33 @@ fail:
 	if (fd >= 0) {
 		close(fd);
 	}
+	if (held) {
+		*held = -1;
+	}
 	unlink(tmp);
 	smtp_buf_free(&meta);
 	set_err(err, errlen, "cannot write a spool entry in %.300s: %s", sp->dir, e_no ? e_no : EIO);
 	return -1;
 }
 
-int smtp_spool_enqueue(smtp_spool *sp, const smtp_spool_entry *e, smtp_body *msg, char *id, char *err, size_t errlen)
+int smtp_spool_enqueue_held(smtp_spool *sp, const smtp_spool_entry *e, smtp_body *msg, char *id, int *held, char *err,
+                            size_t errlen)
 {
 	/* the time in ms first: names sort in the order entries were made */
 	snprintf(id, SMTP_SPOOL_ID_MAX, "%013lld-%ld-%016llx", (long long)smtp_wall_ms(), (long)getpid(), random64());
-	return write_entry(sp, id, e, msg, err, errlen);
+	return write_entry(sp, id, e, msg, held, err, errlen);
+}
+
+int smtp_spool_enqueue(smtp_spool *sp, const smtp_spool_entry *e, smtp_body *msg, char *id, char *err, size_t errlen)
+{
+	return smtp_spool_enqueue_held(sp, e, msg, id, NULL, err, errlen);
+}
+
+void smtp_spool_release(int held)
+{
+	if (held >= 0) {
+		close(held); /* the flock goes with the last descriptor of the open file */
+	}
 }
 
 long long smtp_spool_backoff(int attempts, unsigned rnd)
@@ -366,7 +399,9 @@ static int list_dir(const smtp_spool *sp, const char *sub, name_list *l)
 	return 0;
 }
 
-static int peek_file(const char *path, long long *created, long long *next, int *attempts, off_t *size)
+/* The schedule lines of an entry. held (NULL: not asked) is set when the entry's writer still holds it
+ * (smtp_spool_enqueue_held). */
+static int peek_file(const char *path, long long *created, long long *next, int *attempts, off_t *size, int *held)
 {
 	unsigned char b[PEEK_BYTES];
 	struct stat st;
@@ -375,6 +410,9 @@ static int peek_file(const char *path, long long *created, long long *next, int 
 
 	if (fd < 0) {
 		return -1;
+	}
+	if (held) {
+		*held = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
 	}
 	if (size) {
 		*size = fstat(fd, &st) == 0 ? st.st_size : 0;
@@ -646,7 +684,7 @@ static void handle(smtp_spool *sp, const smtp_spool_flush_opts *o, const char *i
 			next.rcpts = pending;
 			/* the stored message is already CRLF: writing it again keeps every byte */
 			smtp_body_from_memory(&b, (const char *)e.message, e.message_len);
-			if (write_entry(sp, id, &next, &b, err, sizeof(err)) != 0) {
+			if (write_entry(sp, id, &next, &b, NULL, err, sizeof(err)) != 0) {
 				/* the old version stays claimed and comes back after the claim bound */
 				smtp_strlist_free(&pending);
 				free(error);
@@ -686,7 +724,7 @@ static long flush_pass(smtp_spool *sp, const smtp_spool_flush_opts *o, long trie
 	}
 	for (i = 0; i < l.count; i++) {
 		long long created, next;
-		int attempts;
+		int attempts, held = 0;
 		if ((o->limit > 0 && tried + claimed >= o->limit) || (o->deadline_ms > 0 && smtp_now_ms() >= o->deadline_ms)) {
 			break;
 		}
@@ -695,9 +733,10 @@ static long flush_pass(smtp_spool *sp, const smtp_spool_flush_opts *o, long trie
 		}
 		now = (long long)time(NULL);
 		/* a quick look first: an entry not due is left alone, unclaimed (a damaged one is claimed
-		 * and set aside) */
-		if (peek_file(from, &created, &next, &attempts, NULL) == 0 && !o->force && next > now
-		    && !(o->max_age > 0 && now - created > o->max_age)) {
+		 * and set aside); so is one its writer still holds (mail() has yet to log the attempt that
+		 * queued it: this flush's line for the next attempt must not come before it) */
+		if (peek_file(from, &created, &next, &attempts, NULL, &held) == 0
+		    && (held || (!o->force && next > now && !(o->max_age > 0 && now - created > o->max_age)))) {
 			continue;
 		}
 		snprintf(claim, sizeof(claim), "%s.%ld.%lld", l.names[i], (long)getpid(), now);
@@ -758,7 +797,7 @@ int smtp_spool_status(smtp_spool *sp, smtp_spool_stats *st)
 			if (path_of(p, sp, subs[k], l.names[i]) != 0) {
 				continue;
 			}
-			if (peek_file(p, &created, &next, &attempts, &size) != 0) {
+			if (peek_file(p, &created, &next, &attempts, &size, NULL) != 0) {
 				if (stat(p, &fs) == 0) {
 					size = fs.st_size;
 				}
@@ -801,7 +840,7 @@ int smtp_spool_has_due(smtp_spool *sp)
 		long long created, next;
 		int attempts;
 		if (path_of(p, sp, "new", l.names[i]) == 0
-		    && (peek_file(p, &created, &next, &attempts, NULL) != 0 || next <= now)) {
+		    && (peek_file(p, &created, &next, &attempts, NULL, NULL) != 0 || next <= now)) {
 			due = 1;
 		}
 	}

@@ -41,6 +41,15 @@ void smtp_spool_close(smtp_spool *sp);
  * 0 once the entry is in new/ and fsynced; -1 with a sentence (nothing is left in new/). */
 int smtp_spool_enqueue(smtp_spool *sp, const smtp_spool_entry *e, smtp_body *msg, char *id, char *err, size_t errlen);
 
+/* The same, and the entry stays held by its writer until smtp_spool_release(*held): an flock() taken
+ * before it appeared in new/, so no flush takes it meanwhile (a flush skips it; the next one takes
+ * it). mail() holds the entry of a failed attempt until it has logged that attempt, so the log line of
+ * a later attempt never comes first. *held is -1 when nothing is held (a failure, or a lock that could
+ * not be taken). */
+int smtp_spool_enqueue_held(smtp_spool *sp, const smtp_spool_entry *e, smtp_body *msg, char *id, int *held, char *err,
+                            size_t errlen);
+void smtp_spool_release(int held);
+
 /* The next attempt's delay after `attempts` failed attempts (>= 1), jitter drawn from rnd. */
 long long smtp_spool_backoff(int attempts, unsigned rnd);
 

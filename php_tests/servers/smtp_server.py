@@ -43,6 +43,19 @@ Faults (repeatable --fault RULE):
                        challenge), close the connection (as Microsoft and Gmail may)
   xoauth2-once         an XOAUTH2 token is accepted on one AUTH only; used again it is refused
                        (a token that expired at the server while the client still keeps it)
+  drop-random=P        a fraction P (0..1) of the transactions have their connection cut at a
+                       point chosen at random (--seed N makes the choice repeatable) among:
+                       greeting (accepted, closed before the 220), ehlo (the EHLO reply sent,
+                       then closed), mail, rcpt, data (the command received, closed without a
+                       reply), body (closed in the middle of the message, nothing stored) and
+                       dot (the message received and stored, closed before its 250: the one
+                       cut after which a client cannot know and may send the message again).
+                       The first transaction of a connection is decided when the connection is
+                       accepted, the others at their MAIL; a later one drawn for greeting or
+                       ehlo is carried to the next connection the server accepts. Every cut is
+                       one JSON line in --cut-log (default DIR/cuts.jsonl of --capture-dir):
+                       point, conn, time, and for body and dot the Message-ID, envelope sender
+                       and recipients of the message (body: when its header had arrived).
 Nothing runs forever: --idle-exit (default 120 s), --max-lifetime (default 900 s),
 --parent-pid (exit when that process is gone).
 """
@@ -54,6 +67,7 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import re
 import secrets
 import selectors
@@ -71,6 +85,9 @@ RCPT_MAX = 1000
 CAP_BYTES = 10 * 1024 * 1024
 LONG_LINE = 100 * 1024
 TRANSCRIPT_LINE_MAX = 300
+
+CUT_POINTS = ("greeting", "ehlo", "mail", "rcpt", "data", "body", "dot")
+MSGID_RE = re.compile(rb"(?im)^message-id:[ \t]*((?:.*)(?:\r\n[ \t].*)*)")
 
 STAGES = {"GREETING", "EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "DOT",
           "BDAT", "RSET", "NOOP", "VRFY", "QUIT", "HELP"}
@@ -100,6 +117,7 @@ class Faults:
         self.close_at_mail = set()  # close-at-mail=N: the Nth MAIL on a connection: close without a reply
         self.close_after_auth_fail = False  # close the connection after a 535 to AUTH
         self.xoauth2_once = False   # a token works for one AUTH only
+        self.drop_random = 0.0      # drop-random=P: that fraction of transactions is cut somewhere
         for rule in rules:
             self._add(rule)
 
@@ -144,6 +162,13 @@ class Faults:
             self.at421_mail.add(int(value))
         elif lname == "close-at-mail" and eq and value.strip().isdigit():
             self.close_at_mail.add(int(value))
+        elif lname == "drop-random" and eq:
+            try:
+                self.drop_random = float(value)
+            except ValueError:
+                self.drop_random = -1.0
+            if not 0.0 <= self.drop_random <= 1.0:
+                raise SystemExit("drop-random wants a fraction between 0 and 1, not %r" % value)
         elif lname == "delay" and eq:
             st, _, secs = value.partition(":")
             self.delay[self._stage(st, rule)] = float(secs)
@@ -153,6 +178,16 @@ class Faults:
             self.replies[lname] = value
         else:
             raise SystemExit("unknown fault rule %r" % rule)
+
+
+def message_id_of(data):
+    """The Message-ID field's value in a message's header section (bytes), or None."""
+    end = data.find(b"\r\n\r\n")
+    head = bytes(data[:end + 2] if end >= 0 else data[:65536])
+    m = MSGID_RE.search(head)
+    if not m:
+        return None
+    return re.sub(rb"\r\n[ \t]+", b" ", m.group(1)).strip().decode("utf-8", "replace")
 
 
 def now_text():
@@ -208,6 +243,37 @@ class Server:
             raise SystemExit("--starttls/--implicit-tls need --tls-cert")
         if opts.capture_dir:
             os.makedirs(opts.capture_dir, exist_ok=True)
+        # drop-random: one generator for every connection (under the lock), the greeting/ehlo cuts
+        # waiting for the next connection, and where each cut is recorded
+        self.rng = random.Random(opts.seed)
+        self.pending_cuts = []
+        self.cut_log = opts.cut_log or (os.path.join(opts.capture_dir, "cuts.jsonl") if opts.capture_dir else None)
+        self.cjsonl = open(opts.capture_jsonl, "a", encoding="utf-8") if opts.capture_jsonl else None
+
+    def draw_cut(self, first):
+        """drop-random: the point where this transaction is cut, or None. first: the first transaction of
+        a new connection (greeting and ehlo can happen to it; a waiting greeting/ehlo cut is its own)."""
+        p = self.faults.drop_random
+        if p <= 0:
+            return None
+        with self.lock:
+            if first and self.pending_cuts:
+                return self.pending_cuts.pop(0)
+            if self.rng.random() >= p:
+                return None
+            point = self.rng.choice(CUT_POINTS)
+            if not first and point in ("greeting", "ehlo"):
+                self.pending_cuts.append(point)
+                return None
+            return point
+
+    def record_cut(self, rec):
+        rec["time"] = round(time.time(), 3)
+        if not self.cut_log:
+            return
+        with self.lock:
+            with open(self.cut_log, "a", encoding="utf-8") as f:
+                f.write(json.dumps(rec, sort_keys=True) + "\n")
 
     @staticmethod
     def _sni(sslobj, name, ctx):
@@ -248,6 +314,13 @@ class Server:
 
     def capture(self, env, data, n):
         env["n"] = n
+        if self.cjsonl:
+            line = {k: env.get(k) for k in ("n", "conn", "mail_from", "rcpt_to", "accepted", "reply", "size",
+                                            "auth_user", "auth_mech", "tls")}
+            line["message_id"] = message_id_of(data)
+            with self.lock:
+                self.cjsonl.write(json.dumps(line, sort_keys=True) + "\n")
+                self.cjsonl.flush()
         if self.o.capture_dir:
             base = os.path.join(self.o.capture_dir, "%03d" % n)
             with open(base + ".eml.tmp", "wb") as f:
@@ -367,6 +440,8 @@ class Connection:
         self.messages = 0
         self.auth_state = None
         self.skip_long = False
+        self.cut = None            # drop-random: where the current transaction is cut (None: not)
+        self.tx_no = 0
         self.reset_tx()
 
     # ----- transaction state -------------------------------------------------------------
@@ -454,6 +529,7 @@ class Connection:
         try:
             if self.o.implicit_tls:
                 self.start_tls()
+            self.cut = self.srv.draw_cut(True)
             self.greet()
             while True:
                 self.rbuf += self.recv()
@@ -575,8 +651,23 @@ class Connection:
             raise Closed("fault: 421 at %s" % stage)
         return True, 200 <= code < 400
 
+    def do_cut(self, point, data=None):
+        """drop-random: records the cut and closes the connection without another byte."""
+        rec = {"point": point, "conn": self.n}
+        if point in ("body", "dot"):
+            rec["message_id"] = message_id_of(data) if data else None
+            rec["mail_from"] = self.mail_from
+            rec["rcpt_to"] = list(self.rcpts)
+        self.srv.record_cut(rec)
+        self.srv.note(self.n, "fault: drop-random cut at %s" % point)
+        self.cut = None
+        self.closed_by = "server"
+        raise Closed("fault: drop-random cut at %s" % point)
+
     def greet(self):
         f = self.f
+        if self.cut == "greeting":
+            self.do_cut("greeting")
         if f.silent:
             self.hold_silent()
             return
@@ -747,6 +838,9 @@ class Connection:
         for i, c in enumerate(caps):
             lines.append(("250 " if i == len(caps) - 1 else "250-") + c)
         self.outq.append(("\r\n".join(lines) + "\r\n").encode())
+        if self.cut == "ehlo":
+            self.flush()
+            self.do_cut("ehlo")
 
     def cmd_helo(self, arg):
         arg = arg.strip()
@@ -1004,6 +1098,11 @@ class Connection:
 
     def cmd_mail(self, arg):
         self.mail_count = getattr(self, "mail_count", 0) + 1
+        self.tx_no += 1
+        if self.tx_no > 1:
+            self.cut = self.srv.draw_cut(False)
+        if self.cut == "mail":
+            self.do_cut("mail")
         if self.mail_count in self.f.at421_mail:
             self.reply("421 4.3.2 Service shutting down")
             self.flush()
@@ -1054,6 +1153,8 @@ class Connection:
     def cmd_rcpt(self, arg):
         if self.mail_from is None:
             return self.reply("503 5.5.1 Error: need MAIL command")
+        if self.cut == "rcpt":
+            self.do_cut("rcpt")
         addr, params = self.parse_path(arg, "TO")
         if addr is None:
             return self.reply(params)
@@ -1090,6 +1191,8 @@ class Connection:
             return self.reply("503 5.5.1 Error: DATA after BDAT")
         if not self.rcpts:
             return self.reply("554 5.5.1 Error: no valid recipients")
+        if self.cut == "data":
+            self.do_cut("data")
         handled, ok = self.faulted("data")
         if handled and not ok:
             return
@@ -1107,6 +1210,8 @@ class Connection:
             self.data_reads.add(self.read_seq)
         self.data += self.rbuf
         self.rbuf.clear()
+        if self.cut == "body" and self.data:
+            self.do_cut("body", self.data)
         d = self.data
         if d.startswith(b".\r\n"):
             end, content_end = 0, 0
@@ -1226,6 +1331,8 @@ class Connection:
         self.srv.capture(env, content, n)
         if env["accepted"]:
             self.messages += 1
+            if self.cut == "dot":
+                self.do_cut("dot", content)
         self.reply(reply)
         self.reset_tx()
         if self.code_of(reply) == 421:
@@ -1283,6 +1390,10 @@ def main():
     p.add_argument("--8bitmime", dest="eightbitmime", action="store_true")
     p.add_argument("--size", type=int, default=0)
     p.add_argument("--capture-dir")
+    p.add_argument("--capture-jsonl", help="one JSON line per message (envelope, Message-ID, size, reply; not the "
+                   "message itself): the compact capture for many messages, with or without --capture-dir")
+    p.add_argument("--cut-log", help="drop-random: one JSON line per cut (default DIR/cuts.jsonl of --capture-dir)")
+    p.add_argument("--seed", type=int, default=None, help="drop-random: seed of the random choices")
     p.add_argument("--transcript")
     p.add_argument("--max-messages", type=int, default=0)
     p.add_argument("--idle-exit", type=float, default=120.0)
