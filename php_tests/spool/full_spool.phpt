@@ -1,5 +1,5 @@
 --TEST--
-Fault matrix: a full spool (ENOSPC on a small tmpfs) — mail() false with a warning naming the spool and the cause, nothing half-written left, never true and lost; once space is back the next failure queues and the flush delivers it once
+Fault matrix: a full spool (ENOSPC on a small tmpfs) — mail() false with a warning naming the spool and the cause, nothing half-written left, never true and lost; a flush that cannot write an entry back keeps it claimed and says so; once space is back the next failure queues and the flush delivers it once
 --DESCRIPTION--
 The spool directory is on a 256 KiB tmpfs mounted in a private mount namespace: the test runs its
 program (full_spool.inc) under `unshare -m` with this PHP and this module (the sanitizer preload of the
@@ -10,9 +10,13 @@ would be queued):
   device"), smtp_last_error() not queued, no entry in new/, nothing left in tmp/;
 - less space than the message (the entry's write fails half-way): the same;
 - the space freed: true without a warning, queued (stage connect), one entry in new/.
-A forced flush against a server that is up delivers that one message once (a second flush: nothing);
-the two refused messages never arrive. The log has failed, failed, queued, sent. Afterwards this
-process's own mount table has no trace of the tmpfs.
+Then, the tmpfs full again, a forced flush against a server answering 451: the entry cannot be written
+back with its next attempt; it stays claimed in cur/ (not lost, not duplicated), the flush warns and logs
+why (stage spool). With the space freed and the claim dated past the claim bound (as a crashed worker's),
+a forced flush against a server that is up delivers that one message once (a second flush: nothing);
+the two refused messages never arrive. The log has failed, failed, queued, queued (the 451), queued
+(stage spool: not written back), sent. Afterwards this process's own mount table has no trace of the
+tmpfs.
 --EXTENSIONS--
 smtp
 --SKIPIF--
@@ -50,8 +54,11 @@ message larger than the space left: mail=false w=1 stage=connect queued=false ma
   files: filler
 space freed: mail=true w=0 stage=connect queued=true maybe=false spooled=1 new=1 tmp=0 cur=0 free=some
   files: spool/new/ENTRY
+flush, spool full, server 451: delivered=0 failed=0 deferred=1 remaining=1 w=1; spooled=1 claimed=1; files: filler spool/cur/ENTRY
+  smtp_spool_flush(): spooled message %s <%s>: the entry could not be written back with its next attempt (cannot write a spool entry in MNT/spool: No space left on device): it stays claimed in cur/ and a flush takes it back after %d s
+busy server accepted: 0
 flush: delivered=1 failed=0 remaining=0; again: delivered=0; spooled=0; files: -
 server received: space freed, %d bytes
-log: failed,failed,queued,sent
+log: failed,failed,queued,queued,queued,sent
 exit: 0
 tmpfs visible here: false
