@@ -103,7 +103,8 @@ static void on_report(void *ctx, const smtp_log_record *r)
 	flush_ctx *f = ctx;
 
 	smtp_spool_log(r);
-	if (f->warn && r->result && strcmp(r->result, "failed") == 0) {
+	/* failed for good, or an entry the spool itself could not keep up to date (stage spool) */
+	if (f->warn && r->result && (strcmp(r->result, "failed") == 0 || (r->stage && strcmp(r->stage, "spool") == 0))) {
 		php_error_docref(NULL, E_WARNING, "spooled message %s%s%s: %s", r->spool_id ? r->spool_id : "",
 			r->message_id && *r->message_id ? " " : "", r->message_id ? r->message_id : "",
 			r->error ? r->error : "failed");

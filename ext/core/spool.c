@@ -598,11 +598,17 @@ static outcome deliver(const smtp_spool_flush_opts *o, const char *id, smtp_spoo
 	return out;
 }
 
+static long long stale_bound(const smtp_config *cfg)
+{
+	long long t = cfg && cfg->timeout_ms > 0 ? cfg->timeout_ms / 1000 : 15;
+	return 2 * t + SMTP_SPOOL_CLAIM_STALE;
+}
+
 /* One claimed entry: check, expire, deliver, then remove or write back. */
 static void handle(smtp_spool *sp, const smtp_spool_flush_opts *o, const char *id, const char *claim, long long now,
                    smtp_spool_counts *c)
 {
-	char cpath[PATH_MAX], other[PATH_MAX], err[256];
+	char cpath[PATH_MAX], other[PATH_MAX], err[256], werr[400];
 	smtp_spool_entry e;
 	smtp_log_record r;
 	struct stat st;
@@ -684,8 +690,20 @@ static void handle(smtp_spool *sp, const smtp_spool_flush_opts *o, const char *i
 			next.rcpts = pending;
 			/* the stored message is already CRLF: writing it again keeps every byte */
 			smtp_body_from_memory(&b, (const char *)e.message, e.message_len);
-			if (write_entry(sp, id, &next, &b, NULL, err, sizeof(err)) != 0) {
-				/* the old version stays claimed and comes back after the claim bound */
+			if (write_entry(sp, id, &next, &b, NULL, werr, sizeof(werr)) != 0) {
+				/* the old version stays claimed and comes back after the claim bound (a backoff of
+				 * its own while the disk is full): never lost, and said so (the log, a warning) */
+				char why[600];
+				snprintf(why, sizeof(why),
+				         "the entry could not be written back with its next attempt (%s): it stays claimed in "
+				         "cur/ and a flush takes it back after %lld s",
+				         werr, stale_bound(o->cfg));
+				record_of(&r, &e, id, smtp_wall_ms());
+				r.result = "queued";
+				r.stage = "spool";
+				r.error = why;
+				r.maybe_sent = maybe;
+				report(o, &r);
 				smtp_strlist_free(&pending);
 				free(error);
 				goto done;
@@ -702,12 +720,6 @@ out:
 	if (map) {
 		munmap(map, len);
 	}
-}
-
-static long long stale_bound(const smtp_config *cfg)
-{
-	long long t = cfg && cfg->timeout_ms > 0 ? cfg->timeout_ms / 1000 : 15;
-	return 2 * t + SMTP_SPOOL_CLAIM_STALE;
 }
 
 /* One look at new/: claims and handles each due entry. The number of entries claimed. */

@@ -1015,6 +1015,120 @@ test('the WP-Cron backstop (native_smtp_spool_flush) delivers a due entry; a log
   return spoolAdmin;
 });
 
+/** Site Health as the browser shows it: the Mail queue test's section (good, recommended, critical), label, badge, text. */
+async function queueHealth(page) {
+  await page.goto('/wp-admin/site-health.php');
+  await page.waitForSelector('.health-check-accordion-trigger');
+  const trigger = page.locator('.health-check-accordion-trigger[aria-controls="health-check-accordion-block-native_smtp_queue"]');
+  eq(await trigger.count(), 1, 'Mail queue entries in Site Health');
+  const section = await trigger.evaluate((t) => t.closest('.site-health-issues-wrapper').id.replace('health-check-issues-', ''));
+  const label = (await trigger.locator('.title').textContent()).trim();
+  const badge = trigger.locator('.badge');
+  const panel = page.locator('#' + await trigger.getAttribute('aria-controls'));
+  return { section, label, badge: `${(await badge.textContent()).trim()}/${await badge.getAttribute('class')}`, text: (await panel.textContent()).trim() };
+}
+
+test('Site Health: 50 queued messages are a short queue, the 51st makes it warn; "Deliver queued mail now" sends all 51 once', async () => {
+  eq(spoolEntries().length, 0, 'entries before');
+  await saveSettings(spoolAdmin, { port: SMTP_PORT_451 });
+  const queue = (n, from) => wpEvalSpool(`$ok = 0; for ( $i = ${from}; $i < ${from + n}; $i++ ) { $ok += wp_mail( "many$i@example.net", "Queued $i", "Body $i\\n" ) ? 1 : 0; } echo $ok;`).trim();
+  eq(queue(50, 0), '50', 'wp_mail() results of the first 50 (queued counts as accepted)');
+  eq(spoolEntries().length, 50, 'entries in spool/new');
+  let h = await queueHealth(spoolAdmin);
+  eq(h.section, 'good', `Site Health section at 50 (${JSON.stringify(h)})`);
+  eq(h.label, 'The mail queue is empty or short', 'label at 50');
+  check(/50 messages are waiting for a retry\./.test(h.text), `text at 50: ${h.text}`);
+  eq(queue(1, 50), '1', 'wp_mail() result of the 51st');
+  eq(spoolEntries().length, 51, 'entries in spool/new');
+  h = await queueHealth(spoolAdmin);
+  eq(h.section, 'recommended', `Site Health section at 51 (${JSON.stringify(h)})`);
+  eq(h.label, 'Mail is waiting in the queue: the SMTP server has been failing', 'label at 51');
+  eq(h.badge, 'Email/badge orange', 'badge at 51');
+  check(/^51 messages are waiting; the oldest has waited \d+ (second|seconds|min|mins)\. Messages are retried by themselves; see the last error on Tools → SMTP log and check the server on Settings → SMTP\./.test(h.text),
+    `warning text at 51: ${h.text}`);
+  // WP-Cron's weekly Site Health check (wp_site_health_scheduled_check) runs the same test outside
+  // wp-admin: the registered callback, called as WP_Site_Health does, gives the same result there.
+  let cron;
+  try {
+    cron = JSON.parse(wpEvalSpool("$t = WP_Site_Health::get_tests(); echo wp_json_encode( call_user_func( $t['direct']['native_smtp_queue']['test'] ) );"));
+  } catch (e) {
+    const out = String(e.stdout || '');
+    const die = /<div class="wp-die-message">([\s\S]*?)<\/div>/.exec(out);
+    throw new Fail(`the Mail queue test outside wp-admin: ${die ? die[1].replace(/<[^>]+>/g, ' ') : out.slice(-300)} ${String(e.stderr || '').slice(-500)}`);
+  }
+  eq(`${cron.status} / ${cron.label}`, 'recommended / Mail is waiting in the queue: the SMTP server has been failing', 'the test as the WP-Cron check runs it');
+  // The server accepts again: the box delivers every entry, each message arrives once.
+  await saveSettings(spoolAdmin, { port: SMTP_PORT });
+  const before = smtpMessages().length;
+  await spoolAdmin.goto(SETTINGS);
+  eq(await queueCount(spoolAdmin), 51, 'queue box count');
+  await Promise.all([spoolAdmin.waitForURL(/native-smtp-flushed=1/), spoolAdmin.click('#native-smtp-flush')]);
+  const res = spoolAdmin.locator('#native-smtp-flush-result');
+  eq(await res.getAttribute('data-delivered'), '51', 'delivered');
+  eq(await res.getAttribute('data-remaining'), '0', 'remaining');
+  eq(spoolEntries().length, 0, 'entries after');
+  const got = (await waitFor(() => { const m2 = smtpMessages(); return m2.length >= before + 51 && m2; }, 'the 51 messages')).slice(before);
+  const rcpts = got.map((m) => m.env.rcpt_to.join(',')).sort();
+  eq(rcpts.length, 51, 'messages delivered');
+  eq(new Set(rcpts).size, 51, 'distinct messages (none twice)');
+  check(rcpts.every((r) => /^many\d+@example\.net$/.test(r)), `recipients: ${rcpts}`);
+  h = await queueHealth(spoolAdmin);
+  eq(h.section, 'good', 'Site Health after the delivery');
+  check(/0 messages are waiting for a retry\./.test(h.text), `text after: ${h.text}`);
+  return spoolAdmin;
+});
+
+test('Tools → SMTP log reads only the last 256 KiB: the newest lines shown, a line before the bound and huge lines not; "Failed only" still filters', async () => {
+  const LOG = path.join(W, 'smtp.log');
+  const BOUND = 262144;
+  const line = (o) => JSON.stringify(o) + '\n';
+  const results = ['sent', 'failed', 'queued'];
+  // The newest lines: 120, about 25 KiB, all inside the bound.
+  let newest = '';
+  for (let i = 0; i < 120; i++) {
+    newest += line({ time: '2026-12-01T10:00:00Z', message_id: `<tail-${String(i).padStart(3, '0')}@e2e.test>`, from: 'shop@example.com', rcpts: 1,
+      host: '127.0.0.1', port: 25, result: results[i % 3], stage: i % 3 === 1 ? 'rcpt' : 'done', code: i % 3 === 1 ? 550 : 250, attempt: 1 });
+  }
+  // Older lines, oldest first: one of them and a huge one (300 KiB, longer than the bound) far
+  // before the bound; a complete line ending 11 bytes before it (shown only if the page read more
+  // than 256 KiB); a line that starts 10 bytes before it (cut, so never shown). Inside the bound:
+  // the first complete line (shown only if the page reads the whole 256 KiB) and a big line of
+  // about 200 KiB, both whole, then the newest lines.
+  const sized = (n, o, c) => { o.reply = ''; o.reply = c.repeat(n - line(o).length); return line(o); };
+  const first = line({ time: '2026-12-01T07:00:00Z', message_id: '<first-line@e2e.test>', result: 'failed', reply: 'the oldest' });
+  const huge = sized(300 * 1024, { time: '2026-12-01T07:30:00Z', message_id: '<huge-line@e2e.test>', result: 'failed' }, 'x');
+  const outside = line({ time: '2026-12-01T08:00:00Z', message_id: '<before-bound@e2e.test>', result: 'failed', reply: 'just outside' });
+  const straddle = line({ time: '2026-12-01T08:30:00Z', message_id: '<straddle@e2e.test>', result: 'failed', reply: 'cut by the bound' });
+  const inside = line({ time: '2026-12-01T09:00:00Z', message_id: '<inside-first@e2e.test>', result: 'failed', reply: 'the first whole line' });
+  const big = sized(BOUND - (straddle.length - 10) - inside.length - newest.length,
+    { time: '2026-12-01T09:30:00Z', message_id: '<inside-big@e2e.test>', result: 'sent' }, 'y');
+  fs.appendFileSync(LOG, first + huge + outside + straddle + inside + big + newest);
+  const size = fs.statSync(LOG).size;
+  eq(fs.readFileSync(LOG).subarray(size - BOUND - 10, size - BOUND + 10).toString(), straddle.slice(0, 20), 'the cut line starts 10 bytes before the bound');
+  check(big.length > 200 * 1024 && size > BOUND + 300 * 1024, `line ${big.length}, log ${size}`);
+  const rows = async () => spoolAdmin.locator('#native-smtp-log tbody tr').evaluateAll((rs) => rs.map((r) => [r.dataset.result, r.textContent]));
+  const idsOf = (rs) => rs.map(([, t]) => (/<([a-z0-9-]+)@e2e\.test>/.exec(t) || [])[1]);
+  await spoolAdmin.goto('/wp-admin/tools.php?page=native-smtp-log');
+  check(/at most the last 256 KB of the file/.test(await spoolAdmin.textContent('.wrap')), 'the page does not say it reads the last 256 KB');
+  const all = await rows();
+  const want = Array.from({ length: 120 }, (_, i) => `tail-${String(119 - i).padStart(3, '0')}`).concat(['inside-big', 'inside-first']);
+  eq(JSON.stringify(idsOf(all)), JSON.stringify(want), 'rows: the newest lines first, down to the first whole line inside the bound, nothing else');
+  eq(JSON.stringify(all.map(([r]) => r).slice(0, 3)), JSON.stringify(['queued', 'failed', 'sent']), 'results of the newest rows');
+  check(all[120][1].includes('y'.repeat(200 * 1024)), 'the big line inside the bound is not shown whole');
+  const html = await spoolAdmin.content();
+  for (const id of ['first-line', 'huge-line', 'before-bound', 'straddle']) check(!html.includes(id), `${id} is on the page`);
+  check(!html.includes('xxxxxxxxxx'), 'a piece of the huge line is on the page');
+  await spoolAdmin.click('#native-smtp-log-failed');
+  await spoolAdmin.waitForURL(/failed=1/);
+  const failed = await rows();
+  const wantFailed = want.filter((id) => id === 'inside-first' || (id.startsWith('tail-') && Number(id.slice(5)) % 3 === 1));
+  eq(JSON.stringify(idsOf(failed)), JSON.stringify(wantFailed), 'failed rows');
+  check(failed.every(([r]) => r === 'failed'), 'a row that is not failed');
+  check(!(await spoolAdmin.content()).includes('before-bound'), 'the failed line before the bound is shown');
+  eq(fs.statSync(LOG).size, size, 'the log grew during the test (the window moved)');
+  return spoolAdmin;
+});
+
 test('no page ever contained the password', async () => {
   const got = (await Promise.all(bodies)).filter(Boolean);
   check(got.length > 20, `only ${got.length} responses recorded`);

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -176,7 +177,8 @@ static void test_pending(void)
 }
 
 /* Entries delivered to a closed port: each flush attempt defers; the counts show who attempted what. */
-static void flush_closed(smtp_spool *sp, int force, long long max_age, smtp_spool_counts *c)
+static void flush_closed_to(smtp_spool *sp, int force, long long max_age,
+                            void (*rep)(void *, const smtp_log_record *), smtp_spool_counts *c)
 {
 	smtp_config cfg;
 	smtp_spool_flush_opts o;
@@ -193,7 +195,13 @@ static void flush_closed(smtp_spool *sp, int force, long long max_age, smtp_spoo
 	o.cfg = &cfg;
 	o.force = force;
 	o.max_age = max_age;
+	o.report = rep;
 	CHECK(smtp_spool_flush(sp, &o, c) == 0);
+}
+
+static void flush_closed(smtp_spool *sp, int force, long long max_age, smtp_spool_counts *c)
+{
+	flush_closed_to(sp, force, max_age, NULL, c);
 }
 
 static void test_flush_defer_expire_corrupt(void)
@@ -258,6 +266,75 @@ static void test_crashed_claim(void)
 	CHECK(rename(to, from) == 0);
 	flush_closed(&sp, 1, 0, &c);
 	CHECK(c.deferred == 1 && c.remaining == 1 && count_in("cur") == 0 && count_in("new") == 1);
+	smtp_spool_close(&sp);
+}
+
+/* What a flush reported: the last record with stage "spool" (copied). */
+static char spool_result[16], spool_error[700];
+static int spool_reports;
+
+static void on_spool_report(void *ctx, const smtp_log_record *r)
+{
+	(void)ctx;
+	if (r->stage && strcmp(r->stage, "spool") == 0) {
+		spool_reports++;
+		snprintf(spool_result, sizeof spool_result, "%s", r->result ? r->result : "");
+		snprintf(spool_error, sizeof spool_error, "%s", r->error ? r->error : "");
+	}
+}
+
+/* A deferred entry that cannot be written back (tmp/ is not a directory here; a full disk in
+ * php_tests/spool/full_spool.phpt): the claimed copy stays in cur/, never lost, and the flush reports
+ * it (stage spool, queued, the system's reason and when it comes back). Once taken back after the
+ * claim bound it is attempted again. */
+static void test_write_back_fails(void)
+{
+	smtp_spool sp;
+	smtp_spool_counts c;
+	char id[SMTP_SPOOL_ID_MAX], p[600];
+	long long now = (long long)time(NULL);
+	DIR *d;
+	struct dirent *de;
+	FILE *f;
+
+	rm_rf(dir);
+	CHECK(smtp_spool_open(&sp, dir, err, sizeof err) == 0);
+	CHECK(put(&sp, 0, now, id) == 0);
+	snprintf(p, sizeof p, "%s/tmp", dir);
+	CHECK(rmdir(p) == 0);
+	f = fopen(p, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fclose(f);
+	}
+	spool_reports = 0;
+	flush_closed_to(&sp, 1, 0, on_spool_report, &c);
+	CHECK(c.deferred == 1 && c.remaining == 1);
+	CHECK(count_in("new") == 0 && count_in("cur") == 1);
+	CHECK(spool_reports == 1 && strcmp(spool_result, "queued") == 0);
+	CHECK(strstr(spool_error, "could not be written back") && strstr(spool_error, "Not a directory")
+	      && strstr(spool_error, "after 606 s"));
+	/* tmp/ back, the claim dated past the bound: taken back, attempted again, written back this time */
+	CHECK(unlink(p) == 0 && mkdir(p, 0700) == 0);
+	snprintf(p, sizeof p, "%s/cur", dir);
+	d = opendir(p);
+	CHECK(d != NULL);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] != '.') {
+			char from[700], to[700];
+			snprintf(from, sizeof from, "%s/cur/%s", dir, de->d_name);
+			snprintf(to, sizeof to, "%s/cur/%s.99999.%lld", dir, id, now - 100000);
+			CHECK(rename(from, to) == 0);
+			break;
+		}
+	}
+	if (d) {
+		closedir(d);
+	}
+	spool_reports = 0;
+	flush_closed_to(&sp, 1, 0, on_spool_report, &c);
+	CHECK(c.deferred == 1 && c.remaining == 1 && spool_reports == 0);
+	CHECK(count_in("new") == 1 && count_in("cur") == 0 && count_in("tmp") == 0);
 	smtp_spool_close(&sp);
 }
 
@@ -371,6 +448,7 @@ static void run_tests(void)
 	test_pending();
 	test_flush_defer_expire_corrupt();
 	test_crashed_claim();
+	test_write_back_fails();
 	test_two_flushers();
 	test_held_entry();
 	test_lock();
