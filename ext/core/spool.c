@@ -45,13 +45,15 @@ static int path_of(char *out, const smtp_spool *sp, const char *sub, const char 
 static int fsync_dir(const smtp_spool *sp, const char *sub)
 {
 	char p[PATH_MAX];
-	int fd, rc;
+	int fd, rc, e;
 
 	if (path_of(p, sp, sub, NULL) != 0 || (fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		return -1;
 	}
 	rc = fsync(fd);
+	e = errno;
 	close(fd);
+	errno = e; /* fsync's */
 	return rc;
 }
 
@@ -245,12 +247,24 @@ static int write_entry(smtp_spool *sp, const char *id, const smtp_spool_entry *e
 	}
 	smtp_buf_free(&meta);
 	if (fsync_dir(sp, "new") != 0) {
-		/* the entry is complete and in place; only its directory entry may not be on disk yet */
-		set_err(err, errlen, "the spool directory %.300s could not be synced: %s", sp->dir, errno);
-		if (held) {
+		/* The entry is complete and in place, but its directory entry may not be on disk: it is taken
+		 * out again, so that a failure means "not queued" (mail() says false, a write-back keeps its
+		 * claimed copy) and the message is never both reported lost and delivered. Gone already
+		 * (ENOENT): a flush claimed it, so it is queued after all. */
+		e_no = errno;
+		if (unlink(dst) != 0 && errno == ENOENT) {
+			if (held && *held >= 0) {
+				smtp_spool_release(*held);
+				*held = -1;
+			}
+			return 0;
+		}
+		if (held && *held >= 0) {
 			smtp_spool_release(*held);
 			*held = -1;
 		}
+		set_err(err, errlen, "the spool directory %.300s could not be synced, so the entry was taken out again: %s",
+		        sp->dir, e_no ? e_no : EIO);
 		return -1;
 	}
 	return 0;

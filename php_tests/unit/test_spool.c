@@ -1,7 +1,7 @@
 /* Unit tests of ext/core/spool.c: durable enqueue (nothing in new/ unless complete), status, the
  * backoff schedule, which recipients stay pending, a damaged entry set aside, expiry, crashed claims
- * recovered, two flushing processes never attempting one entry twice, and an entry its writer still
- * holds left alone. */
+ * recovered, two flushing processes never attempting one entry twice, an entry its writer still
+ * holds left alone, and a directory that cannot be synced. */
 #include "unit.h"
 #include "fake_server.h"
 #include "spool.h"
@@ -9,13 +9,29 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 static char err[300];
 static char dir[256];
+
+/* This program's fsync() (it takes the place of libc's for the whole binary): with fail_dir_fsync
+ * set, syncing a directory fails with EIO, as a failing disk does. Files are synced for real. */
+static int fail_dir_fsync;
+int fsync(int fd)
+{
+	struct stat st;
+
+	if (fail_dir_fsync && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EIO;
+		return -1;
+	}
+	return (int)syscall(SYS_fsync, fd);
+}
 
 static int count_in(const char *sub)
 {
@@ -338,6 +354,38 @@ static void test_write_back_fails(void)
 	smtp_spool_close(&sp);
 }
 
+/* The directory new/ cannot be synced after the rename: the entry is taken out again, so that the
+ * failure means "not queued" (mail() says false and the message is never delivered behind its back);
+ * a write-back that meets it keeps the claimed copy, which comes back after the claim bound. */
+static void test_dir_fsync_fails(void)
+{
+	smtp_spool sp;
+	smtp_spool_counts c;
+	char id[SMTP_SPOOL_ID_MAX];
+	int held = -1;
+	long long now = (long long)time(NULL);
+
+	rm_rf(dir);
+	CHECK(smtp_spool_open(&sp, dir, err, sizeof err) == 0);
+	fail_dir_fsync = 1;
+	CHECK(put(&sp, 0, now, id) == -1);
+	CHECK(strstr(err, "could not be synced, so the entry was taken out again") && strstr(err, "Input/output error"));
+	CHECK(put_held(&sp, 0, now, id, &held) == -1 && held == -1);
+	CHECK(count_in("new") == 0 && count_in("tmp") == 0 && count_in("cur") == 0);
+	fail_dir_fsync = 0;
+	CHECK(put(&sp, 0, now, id) == 0 && count_in("new") == 1);
+	/* the attempt fails for now and the write-back meets the failing disk */
+	fail_dir_fsync = 1;
+	spool_reports = 0;
+	flush_closed_to(&sp, 1, 0, on_spool_report, &c);
+	fail_dir_fsync = 0;
+	CHECK(c.deferred == 1 && c.remaining == 1);
+	CHECK(count_in("new") == 0 && count_in("cur") == 1 && count_in("tmp") == 0);
+	CHECK(spool_reports == 1 && strcmp(spool_result, "queued") == 0 && strstr(spool_error, "could not be written back")
+	      && strstr(spool_error, "taken out again"));
+	smtp_spool_close(&sp);
+}
+
 /* Two processes flush the same 40 entries at once: every entry is attempted exactly once. */
 static void test_two_flushers(void)
 {
@@ -451,6 +499,7 @@ static void run_tests(void)
 	test_write_back_fails();
 	test_two_flushers();
 	test_held_entry();
+	test_dir_fsync_fails();
 	test_lock();
 	rm_rf(dir);
 }
