@@ -979,6 +979,11 @@ test('Tools → SMTP log lists the lines newest first and filters the failed one
   check(results.includes('queued') && results.includes('sent'), `results: ${results}`);
   const logLines = fs.readFileSync(path.join(W, 'smtp.log'), 'utf8').trim().split('\n');
   eq(results.length, logLines.length, 'one row per log line');
+  // who made each attempt: wp_mail() and the queue's delivery of the message queued before
+  const sources = await spoolAdmin.locator('#native-smtp-log tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.source));
+  eq(sources[0], 'mail', 'the newest line (wp_mail) says mail');
+  check(sources.includes('spool'), `no line from the queue: ${sources}`);
+  check(/the queue/.test(await spoolAdmin.textContent(`#native-smtp-log tbody tr[data-source="spool"]`)), 'the queue line is not labelled');
   await spoolAdmin.click('#native-smtp-log-failed');
   await spoolAdmin.waitForURL(/failed=1/);
   const failedOnly = await spoolAdmin.locator('#native-smtp-log tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.result));

@@ -221,7 +221,13 @@ final class Native_SMTP_Queue {
 			'code'       => __( 'Code', 'native-smtp' ),
 			'error'      => __( 'Error', 'native-smtp' ),
 			'attempt'    => __( 'Attempt', 'native-smtp' ),
+			'source'     => __( 'Sent by', 'native-smtp' ),
 			'message_id' => __( 'Message-ID', 'native-smtp' ),
+		);
+		$sources = array(
+			'mail'  => __( 'mail()', 'native-smtp' ),
+			'spool' => __( 'the queue', 'native-smtp' ),
+			'test'  => __( 'a test send', 'native-smtp' ),
 		);
 		echo '<table class="widefat striped" id="native-smtp-log" style="clear:both"><thead><tr>';
 		foreach ( $cols as $label ) {
@@ -238,12 +244,16 @@ final class Native_SMTP_Queue {
 			if ( $failed && 'failed' !== $result ) {
 				continue;
 			}
-			echo '<tr data-result="' . esc_attr( $result ) . '">';
+			$source = isset( $j['source'] ) && is_scalar( $j['source'] ) ? (string) $j['source'] : '';
+			echo '<tr data-result="' . esc_attr( $result ) . '" data-source="' . esc_attr( $source ) . '">';
 			foreach ( array_keys( $cols ) as $k ) {
 				$v = $j[ $k ] ?? '';
 				$v = is_scalar( $v ) ? (string) $v : '';
-				if ( 'host' === $k && isset( $j['port'] ) && is_scalar( $j['port'] ) ) {
+				if ( 'host' === $k && '' !== $v && isset( $j['port'] ) && is_scalar( $j['port'] ) ) {
 					$v .= ':' . $j['port'];
+				}
+				if ( 'source' === $k ) {
+					$v = $sources[ $v ] ?? $v;
 				}
 				if ( 'error' === $k && '' === $v && isset( $j['reply'] ) && is_scalar( $j['reply'] ) ) {
 					$v = (string) $j['reply'];
