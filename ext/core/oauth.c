@@ -329,8 +329,9 @@ int smtp_oauth_read_answer(long status, const char *body, size_t len, const char
 	memset(a, 0, sizeof(*a));
 	parsed = smtp_json_object_fields(body, len, fields, sizeof(fields) / sizeof(fields[0]), jerr, sizeof(jerr));
 	if (parsed == 0 && (fields[6].type == SMTP_JSON_NUMBER || fields[6].type == SMTP_JSON_STRING)) {
-		/* bounded: a day at most (the cache's arithmetic never overflows; providers give an hour) */
-		a->expires_in = fields[6].num > 86400 ? 86400 : fields[6].num;
+		/* bounded: a day at most (the cache's arithmetic never overflows; providers give an hour); a
+		 * negative lifetime means nothing and counts as absent */
+		a->expires_in = fields[6].num > 86400 ? 86400 : fields[6].num < 0 ? 0 : fields[6].num;
 	}
 	if (parsed != 0) {
 		/* nothing of a token can be trusted from a broken answer */

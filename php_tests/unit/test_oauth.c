@@ -233,6 +233,13 @@ static void run_tests(void)
 
 		CHECK(smtp_oauth_read_answer(200, ok_str, strlen(ok_str), "h", 0, a, &fl) == 0 && a->expires_in == 3599);
 		CHECK(smtp_oauth_read_answer(200, ok_big, strlen(ok_big), "h", 0, a, &fl) == 0 && a->expires_in == 86400);
+		/* a negative lifetime (found by fuzz_json: -5e400) counts as absent, never as a negative time */
+		{
+			static const char neg[] = "{\"access_token\":\"A\",\"expires_in\":-5e400}";
+			static const char neg_str[] = "{\"access_token\":\"A\",\"expires_in\":-60}";
+			CHECK(smtp_oauth_read_answer(200, neg, strlen(neg), "h", 0, a, &fl) == 0 && a->expires_in == 0);
+			CHECK(smtp_oauth_read_answer(200, neg_str, strlen(neg_str), "h", 0, a, &fl) == 0 && a->expires_in == 0);
+		}
 		CHECK(a->refresh_token[0] == '\0'); /* Google's refresh: no new refresh token, the old one stays */
 		CHECK(smtp_oauth_read_answer(502, html, strlen(html), "h", 0, a, &fl) == -1);
 		CHECK(fl.cause == SMTP_CAUSE_OAUTH_UNAVAILABLE && strstr(fl.sentence, "HTTP 502") != NULL);
