@@ -30,9 +30,6 @@ require_once __DIR__ . '/includes/class-native-smtp-oauth.php';
 require_once __DIR__ . '/includes/class-native-smtp-runtime.php';
 require_once __DIR__ . '/includes/class-native-smtp-health.php';
 require_once __DIR__ . '/includes/class-native-smtp-queue.php';
-// Loaded everywhere (its hooks only in wp-admin): the Site Health test of the queue links to the
-// settings page, and WP-Cron runs Site Health tests weekly outside wp-admin.
-require_once __DIR__ . '/includes/class-native-smtp-admin.php';
 
 // Settings are applied as early as WordPress allows: before any other plugin's plugins_loaded code
 // can send mail. The From filters follow WP Mail SMTP's rules (see class-native-smtp-runtime.php).
@@ -46,10 +43,11 @@ function native_smtp_load_textdomain() {
 }
 
 add_filter( 'site_status_tests', array( 'Native_SMTP_Health', 'register' ) );
-// The spool's queue box, Tools → SMTP log, the queue's Site Health test and the WP-Cron backstop.
+// The spool's queue box, Tools → SMTP log and the WP-Cron backstop.
 Native_SMTP_Queue::init();
 
 if ( is_admin() ) {
+	require_once __DIR__ . '/includes/class-native-smtp-admin.php';
 	Native_SMTP_Admin::init();
 }
 

@@ -1,7 +1,8 @@
 <?php
 /**
- * Site Health → Status: a "Mail transport" test. It reads the state only (no network), so the
- * Site Health screen never waits on a mail server; "Check connection" on Settings → SMTP does that.
+ * Site Health → Status: the "Mail transport" and "Mail queue" tests. They read the state only (no
+ * network), so the Site Health screen never waits on a mail server; "Check connection" on Settings →
+ * SMTP does that. WP-Cron runs them weekly outside wp-admin, so nothing here needs the admin classes.
  *
  * @package native-smtp
  */
@@ -17,22 +18,30 @@ final class Native_SMTP_Health {
 			'label' => __( 'Mail transport', 'native-smtp' ),
 			'test'  => array( __CLASS__, 'run' ),
 		);
+		$tests['direct']['native_smtp_queue'] = array(
+			'label' => __( 'Mail queue', 'native-smtp' ),
+			'test'  => array( __CLASS__, 'queue' ),
+		);
 		return $tests;
 	}
 
-	public static function run(): array {
-		$page   = admin_url( 'options-general.php?page=native-smtp' );
-		$result = array(
-			'label'       => '',
+	/** A good result of the test, with the link to Settings → SMTP. */
+	private static function result( string $test, string $label = '' ): array {
+		return array(
+			'label'       => $label,
 			'status'      => 'good',
 			'badge'       => array(
 				'label' => __( 'Email', 'native-smtp' ),
 				'color' => 'blue',
 			),
 			'description' => '',
-			'actions'     => sprintf( '<p><a href="%s">%s</a></p>', esc_url( $page ), esc_html__( 'Settings → SMTP', 'native-smtp' ) ),
-			'test'        => 'native_smtp_mail_transport',
+			'actions'     => sprintf( '<p><a href="%s">%s</a></p>', esc_url( admin_url( 'options-general.php?page=native-smtp' ) ), esc_html__( 'Settings → SMTP', 'native-smtp' ) ),
+			'test'        => $test,
 		);
+	}
+
+	public static function run(): array {
+		$result = self::result( 'native_smtp_mail_transport' );
 
 		if ( ! Native_SMTP_Runtime::extension_loaded() ) {
 			$result['status']      = 'recommended';
@@ -71,5 +80,36 @@ final class Native_SMTP_Health {
 		$result['label']       = sprintf( __( 'Mail is sent over SMTP to %1$s (smtp extension %2$s)', 'native-smtp' ), $host, Native_SMTP_Runtime::extension_version() );
 		$result['description'] = '<p>' . esc_html__( 'Every wp_mail() and mail() is submitted by the smtp extension. Use “Send test email” on Settings → SMTP to prove delivery.', 'native-smtp' ) . '</p>';
 		return $result;
+	}
+
+	/** The spool: warns when more than WARN_COUNT messages wait or the oldest has waited a day. */
+	public static function queue(): array {
+		$r = self::result( 'native_smtp_queue', __( 'The mail queue is empty or short', 'native-smtp' ) );
+		$s = Native_SMTP_Queue::status();
+		if ( null === $s ) {
+			$r['label']       = __( 'No mail queue (smtp.spool_dir is not set)', 'native-smtp' );
+			$r['description'] = '<p>' . esc_html__( 'Without a spool, a message that meets a temporary failure is not retried.', 'native-smtp' ) . '</p>';
+			return $r;
+		}
+		$count  = Native_SMTP_Queue::num( $s, 'count' );
+		$oldest = Native_SMTP_Queue::num( $s, 'oldest' );
+		$age    = $oldest > 0 ? time() - $oldest : 0;
+		if ( $count > Native_SMTP_Queue::WARN_COUNT || $age > Native_SMTP_Queue::WARN_AGE ) {
+			$r['status']         = 'recommended';
+			$r['badge']['color'] = 'orange';
+			$r['label']          = __( 'Mail is waiting in the queue: the SMTP server has been failing', 'native-smtp' );
+			$r['description']    = '<p id="native-smtp-health-queue">' . esc_html(
+				sprintf(
+					/* translators: 1: number of messages, 2: "3 days" */
+					__( '%1$s messages are waiting; the oldest has waited %2$s. Messages are retried by themselves; see the last error on Tools → SMTP log and check the server on Settings → SMTP.', 'native-smtp' ),
+					number_format_i18n( $count ),
+					$oldest > 0 ? human_time_diff( $oldest, time() ) : __( 'a moment', 'native-smtp' )
+				)
+			) . '</p>';
+			return $r;
+		}
+		/* translators: %s: number of messages */
+		$r['description'] = '<p>' . esc_html( sprintf( __( '%s messages are waiting for a retry.', 'native-smtp' ), number_format_i18n( $count ) ) ) . '</p>';
+		return $r;
 	}
 }

@@ -22,11 +22,10 @@ final class Native_SMTP_Queue {
 	const WARN_COUNT     = 50;        // Site Health: more entries than this is a growing queue
 	const WARN_AGE       = DAY_IN_SECONDS;
 
-	/** Hooks for every request (cron, Site Health) and the admin screens. */
+	/** Hooks for every request (cron) and the admin screens; its Site Health test is in class-native-smtp-health.php. */
 	public static function init(): void {
 		add_action( self::CRON_HOOK, array( __CLASS__, 'cron_flush' ) );
 		add_action( 'init', array( __CLASS__, 'schedule' ) );
-		add_filter( 'site_status_tests', array( __CLASS__, 'register_health' ) );
 		if ( is_admin() ) {
 			add_action( 'admin_menu', array( __CLASS__, 'menu' ) );
 			add_action( 'admin_post_native_smtp_flush', array( __CLASS__, 'handle_flush' ) );
@@ -72,7 +71,7 @@ final class Native_SMTP_Queue {
 		return 'native_smtp_flush_' . get_current_user_id();
 	}
 
-	private static function num( array $a, string $k ): int {
+	public static function num( array $a, string $k ): int {
 		return isset( $a[ $k ] ) && is_numeric( $a[ $k ] ) ? max( 0, (int) $a[ $k ] ) : 0;
 	}
 
@@ -267,55 +266,5 @@ final class Native_SMTP_Queue {
 			echo '<tr id="native-smtp-log-empty"><td colspan="' . count( $cols ) . '">' . esc_html( $failed ? __( 'No failed attempts in these lines.', 'native-smtp' ) : __( 'No lines yet.', 'native-smtp' ) ) . '</td></tr>';
 		}
 		echo '</tbody></table></div>';
-	}
-
-	/* ------------------------------------------------------------------ Site Health */
-
-	public static function register_health( $tests ) {
-		$tests['direct']['native_smtp_queue'] = array(
-			'label' => __( 'Mail queue', 'native-smtp' ),
-			'test'  => array( __CLASS__, 'health' ),
-		);
-		return $tests;
-	}
-
-	public static function health(): array {
-		$r = array(
-			'label'       => __( 'The mail queue is empty or short', 'native-smtp' ),
-			'status'      => 'good',
-			'badge'       => array(
-				'label' => __( 'Email', 'native-smtp' ),
-				'color' => 'blue',
-			),
-			'description' => '',
-			'actions'     => sprintf( '<p><a href="%s">%s</a></p>', esc_url( Native_SMTP_Admin::page_url() ), esc_html__( 'Settings → SMTP', 'native-smtp' ) ),
-			'test'        => 'native_smtp_queue',
-		);
-		$s = self::status();
-		if ( null === $s ) {
-			$r['label']       = __( 'No mail queue (smtp.spool_dir is not set)', 'native-smtp' );
-			$r['description'] = '<p>' . esc_html__( 'Without a spool, a message that meets a temporary failure is not retried.', 'native-smtp' ) . '</p>';
-			return $r;
-		}
-		$count  = self::num( $s, 'count' );
-		$oldest = self::num( $s, 'oldest' );
-		$age    = $oldest > 0 ? time() - $oldest : 0;
-		if ( $count > self::WARN_COUNT || $age > self::WARN_AGE ) {
-			$r['status']         = 'recommended';
-			$r['badge']['color'] = 'orange';
-			$r['label']          = __( 'Mail is waiting in the queue: the SMTP server has been failing', 'native-smtp' );
-			$r['description']    = '<p id="native-smtp-health-queue">' . esc_html(
-				sprintf(
-					/* translators: 1: number of messages, 2: "3 days" */
-					__( '%1$s messages are waiting; the oldest has waited %2$s. Messages are retried by themselves; see the last error on Tools → SMTP log and check the server on Settings → SMTP.', 'native-smtp' ),
-					number_format_i18n( $count ),
-					$oldest > 0 ? human_time_diff( $oldest, time() ) : __( 'a moment', 'native-smtp' )
-				)
-			) . '</p>';
-			return $r;
-		}
-		/* translators: %s: number of messages */
-		$r['description'] = '<p>' . esc_html( sprintf( __( '%s messages are waiting for a retry.', 'native-smtp' ), number_format_i18n( $count ) ) ) . '</p>';
-		return $r;
 	}
 }
