@@ -401,12 +401,14 @@ static bool smtp_forbidden_path(smtp_paths_kind kind, const char *v, char *out, 
 
 bool smtp_ini_check_paths(zend_ini_entry *entry, zend_string *value, int stage, smtp_paths_kind kind)
 {
+	zend_string *admin; /* the value from php.ini (or the server configuration) */
 	char bad[1024];
 
 	if (stage != ZEND_INI_STAGE_RUNTIME && stage != ZEND_INI_STAGE_HTACCESS) {
 		return true; /* php.ini, the SAPI's settings, the end-of-request restore */
 	}
-	if (entry->modified && entry->orig_value && zend_string_equals(value, entry->orig_value)) {
+	admin = entry->modified ? entry->orig_value : entry->value;
+	if (admin && zend_string_equals(value, admin)) {
 		return true; /* ini_restore() or setting php.ini's own value again */
 	}
 	if (kind == SMTP_PATHS_PLAIN && zend_string_equals_literal(entry->name, "smtp.log")

@@ -43,6 +43,7 @@ foreach ($tries as [$k, $v]) {
 /* php.ini's CA file is outside the base; a script may restore it or set it again */
 ini_restore('smtp.cafile');
 var_dump(ini_get('smtp.cafile'));
+var_dump(ini_set('smtp.cafile', '/etc/ssl/certs/ca-certificates.crt') !== false);
 var_dump(ini_set('smtp.cafile', "$tmp/ca.pem") !== false, ini_get('smtp.cafile') === "$tmp/ca.pem");
 ini_restore('smtp.cafile');
 var_dump(ini_get('smtp.cafile'));
@@ -82,6 +83,7 @@ smtp.log                   no    ini_set(): smtp.log cannot be set to the path .
 smtp.log                   yes   -
 smtp.log                   yes   -
 string(34) "/etc/ssl/certs/ca-certificates.crt"
+bool(true)
 bool(true)
 bool(true)
 string(34) "/etc/ssl/certs/ca-certificates.crt"
