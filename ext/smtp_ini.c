@@ -5,6 +5,7 @@
 #include "SAPI.h"
 #include "ext/standard/info.h"
 #include "php_smtp.h"
+#include "php_smtp_compat.h"
 #include "smtp_ini.h"
 #include "smtp_settings.h"
 #include "core/buf.h"
@@ -88,7 +89,7 @@ static ZEND_INI_DISP(smtp_password_displayer)
 		if (sapi_module.phpinfo_as_text) {
 			PHPWRITE(ZSTR_VAL(v), ZSTR_LEN(v));
 		} else {
-			zend_string *esc = php_info_html_esc(ZSTR_VAL(v));
+			zend_string *esc = smtp_compat_html_esc(ZSTR_VAL(v));
 			PHPWRITE(ZSTR_VAL(esc), ZSTR_LEN(esc));
 			zend_string_release(esc);
 		}
@@ -109,7 +110,7 @@ static ZEND_INI_DISP(smtp_keyfile_displayer)
 	} else if (sapi_module.phpinfo_as_text) {
 		PHPWRITE(ZSTR_VAL(v), ZSTR_LEN(v));
 	} else {
-		zend_string *esc = php_info_html_esc(ZSTR_VAL(v));
+		zend_string *esc = smtp_compat_html_esc(ZSTR_VAL(v));
 		PHPWRITE(ZSTR_VAL(esc), ZSTR_LEN(esc));
 		zend_string_release(esc);
 	}

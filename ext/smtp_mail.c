@@ -16,6 +16,7 @@
 #include "zend_smart_str.h"
 
 #include "php_smtp.h"
+#include "php_smtp_compat.h"
 #include "smtp_ini.h"
 #include "smtp_mail.h"
 #include "smtp_prepare.h"
@@ -409,9 +410,9 @@ zend_string *smtp_mail_extra_cmd(const zend_string *given)
 	char *force_extra_parameters = INI_STR("mail.force_extra_parameters");
 
 	if (force_extra_parameters) {
-		return php_escape_shell_cmd(force_extra_parameters);
+		return smtp_compat_escape_shell_cmd(force_extra_parameters, strlen(force_extra_parameters));
 	}
-	return given ? php_escape_shell_cmd(ZSTR_VAL(given)) : NULL;
+	return given ? smtp_compat_escape_shell_cmd(ZSTR_VAL(given), ZSTR_LEN(given)) : NULL;
 }
 
 /* {{{ mail() */

@@ -7,12 +7,13 @@
 #                fails its test
 #   PATH...      only these .phpt files or directories (default: php_tests), in either mode:
 #                tools/run-phpt.sh --valgrind php_tests/oauth php_tests/auth/plain.phpt
+#   SMTP_PHPT_RUNNER=/path/run-tests.php   another PHP's run-tests.php (the matrix: php_tests/matrix)
 #   SMTP_PHPT_MODULE=/path/smtp.so   test that module instead of modules/smtp.so (e.g. a copy, so a
 #                rebuild during a long valgrind run does not change the module under the tests)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-runner=run-tests.php
+runner=${SMTP_PHPT_RUNNER:-run-tests.php}
 [ -f "$runner" ] || runner=$(ls /usr/lib/php/*/build/run-tests.php | tail -n 1)
 tmp="$top/.build/phpt"; rm -rf "$tmp"; mkdir -p "$tmp"
 # run-tests' parallel workers race to mkdir the same --temp-target subfolder ("mkdir(): File exists"

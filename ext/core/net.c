@@ -262,11 +262,49 @@ typedef struct {
 	int n;
 } addr_list;
 
+/* The resolver's sockets and what it waits for on each, kept by its socket-state callback
+ * (ARES_OPT_SOCK_STATE_CB: c-ares 1.34 deprecates ares_getsock(); the callback exists in every
+ * version we build with, 1.18 on). c-ares opens one socket per server and protocol in use; more
+ * than fit here is an error, not a silent omission. */
+#define LOOKUP_MAX_SOCKS 16
+
 typedef struct {
 	int done;
 	int status;
 	struct ares_addrinfo *res;
+	int nsocks;
+	int overflow;
+	struct pollfd socks[LOOKUP_MAX_SOCKS];
 } lookup;
+
+static void on_sock_state(void *arg, ares_socket_t fd, int readable, int writable)
+{
+	lookup *l = arg;
+	short ev = (short)((readable ? POLLIN : 0) | (writable ? POLLOUT : 0));
+	int i;
+
+	for (i = 0; i < l->nsocks; i++) {
+		if (l->socks[i].fd == (int)fd) {
+			break;
+		}
+	}
+	if (ev == 0) { /* closed, or nothing more to wait for on it */
+		if (i < l->nsocks) {
+			l->socks[i] = l->socks[--l->nsocks];
+		}
+		return;
+	}
+	if (i == l->nsocks) {
+		if (l->nsocks == LOOKUP_MAX_SOCKS) {
+			l->overflow = 1;
+			return;
+		}
+		l->nsocks++;
+	}
+	l->socks[i].fd = (int)fd;
+	l->socks[i].events = ev;
+	l->socks[i].revents = 0;
+}
 
 static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 {
@@ -320,9 +358,12 @@ static smtp_io_status ares_lookup(const char *name, int flags, int64_t deadline,
 		               ares_strerror(ares_init_rc));
 		return SMTP_IO_ERROR;
 	}
+	memset(&l, 0, sizeof(l));
 	memset(&opts, 0, sizeof(opts));
 	opts.lookups = (char *)"fb"; /* /etc/hosts first, then DNS */
-	rc = ares_init_options(&ch, &opts, ARES_OPT_LOOKUPS);
+	opts.sock_state_cb = on_sock_state;
+	opts.sock_state_cb_data = &l;
+	rc = ares_init_options(&ch, &opts, ARES_OPT_LOOKUPS | ARES_OPT_SOCK_STATE_CB);
 	if (rc != ARES_SUCCESS) {
 		smtp_io_seterr(e, rc == ARES_ENOMEM ? SMTP_CAUSE_NOMEM : SMTP_CAUSE_IO,
 		               "cannot resolve %s: the resolver cannot start: %s", name, ares_strerror(rc));
@@ -333,36 +374,19 @@ static smtp_io_status ares_lookup(const char *name, int flags, int64_t deadline,
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_protocol = IPPROTO_TCP;
 	hints.ai_flags = flags;
-	memset(&l, 0, sizeof(l));
 	ares_getaddrinfo(ch, name, NULL, &hints, on_addrinfo, &l); /* /etc/hosts answers at once */
 	while (!l.done) {
-		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-		struct pollfd pf[ARES_GETSOCK_MAXNUM];
+		struct pollfd pf[LOOKUP_MAX_SOCKS];
 		struct timeval maxtv, tv, *tvp;
 		int64_t left = deadline - smtp_now_ms(), wait_ms;
-		int bits, i, np = 0, prc;
+		int i, np, prc;
 
-		if (left <= 0) {
+		if (left <= 0 || l.overflow) {
 			break;
 		}
-		bits = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
-		for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			short ev = 0;
-			/* ARES_GETSOCK_WRITABLE() shifts a signed 1 into the sign bit for the last socket */
-			if (((unsigned)bits >> i) & 1u) {
-				ev |= POLLIN;
-			}
-			if (((unsigned)bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u) {
-				ev |= POLLOUT;
-			}
-			if (!ev) {
-				continue;
-			}
-			pf[np].fd = socks[i];
-			pf[np].events = ev;
-			pf[np].revents = 0;
-			np++;
-		}
+		/* a copy: ares_process_fd() below changes the set through the callback */
+		np = l.nsocks;
+		memcpy(pf, l.socks, sizeof(pf[0]) * (size_t)np);
 		maxtv.tv_sec = (time_t)(left / 1000);
 		maxtv.tv_usec = (suseconds_t)((left % 1000) * 1000);
 		tvp = ares_timeout(ch, &maxtv, &tv);
@@ -388,6 +412,13 @@ static smtp_io_status ares_lookup(const char *name, int flags, int64_t deadline,
 				                (pf[i].revents & POLLOUT) ? pf[i].fd : ARES_SOCKET_BAD);
 			}
 		}
+	}
+	if (!l.done && l.overflow) {
+		ares_destroy(ch);
+		ares_freeaddrinfo(l.res);
+		smtp_io_seterr(e, SMTP_CAUSE_IO, "cannot resolve %s: the resolver opened more than %d sockets", name,
+		               LOOKUP_MAX_SOCKS);
+		return SMTP_IO_ERROR;
 	}
 	if (!l.done) {
 		ares_destroy(ch); /* the callback runs with ARES_EDESTRUCTION */
