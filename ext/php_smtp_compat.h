@@ -18,9 +18,9 @@ static zend_always_inline zend_string *smtp_compat_html_esc(const char *s)
 	return php_escape_html_entities((const unsigned char *)s, strlen(s), 0, ENT_QUOTES, NULL);
 }
 
-/* Shell escaping of mail()'s fifth argument (php_mail() hands the escaped text to the mail log and
- * PHP's own handlers). PHP 8.4 (php-src PR 14353): php_escape_shell_cmd() takes a zend_string; before,
- * a NUL-terminated char *. */
+/* Shell escaping of mail()'s fifth argument (what php_mail() would hand to sendmail, and what
+ * the -f sender is read from). PHP 8.4 (php-src PR 14353): php_escape_shell_cmd() takes a
+ * zend_string; before, a NUL-terminated char *. */
 static zend_always_inline zend_string *smtp_compat_escape_shell_cmd(const char *s, size_t len)
 {
 #if PHP_VERSION_ID >= 80400
@@ -32,6 +32,14 @@ static zend_always_inline zend_string *smtp_compat_escape_shell_cmd(const char *
 	(void)len;
 	return php_escape_shell_cmd(s);
 #endif
+}
+
+/* The current value of one of PHP's own ini settings (mail.log, sendmail_from, openssl.cafile ...),
+ * NULL when it does not exist. PHP 8.6: the INI_STR() macro is gone and zend_ini_string_ex()
+ * returns const char *; zend_ini_string_ex() itself is in every version. */
+static zend_always_inline const char *smtp_compat_ini_str(const char *name)
+{
+	return zend_ini_string_ex(name, strlen(name), 0, NULL);
 }
 
 #endif

@@ -93,7 +93,7 @@ static bool smtp_mail_multiple_crlf(const char *hdr)
 /* mail.log, in mail()'s format. */
 static void smtp_mail_log(const char *to, const char *hdr, const char *subject)
 {
-	char *mail_log = INI_STR("mail.log");
+	const char *mail_log = smtp_compat_ini_str("mail.log");
 	char *logline, *p;
 
 	if (!mail_log || !*mail_log) {
@@ -232,8 +232,8 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 		envelope_from = smtp_mail_runtime_sendmail_from();
 	} else if (SMTP_G(from) && *SMTP_G(from)) {
 		envelope_from = SMTP_G(from);
-	} else if (INI_STR("sendmail_from") && *INI_STR("sendmail_from")) {
-		envelope_from = INI_STR("sendmail_from");
+	} else if (smtp_compat_ini_str("sendmail_from") && *smtp_compat_ini_str("sendmail_from")) {
+		envelope_from = smtp_compat_ini_str("sendmail_from");
 	}
 
 	/* Exactly what mail() writes to sendmail, in three pieces: the header lines and the empty line
@@ -407,7 +407,7 @@ bool smtp_mail_headers_arg(zend_string **str, HashTable *ht)
 
 zend_string *smtp_mail_extra_cmd(const zend_string *given)
 {
-	char *force_extra_parameters = INI_STR("mail.force_extra_parameters");
+	const char *force_extra_parameters = smtp_compat_ini_str("mail.force_extra_parameters");
 
 	if (force_extra_parameters) {
 		return smtp_compat_escape_shell_cmd(force_extra_parameters, strlen(force_extra_parameters));

@@ -3,8 +3,8 @@
  * php_mail() itself cannot be replaced (PHP binds its own calls to it), so, as for mail(), the two
  * functions' handlers are swapped at MINIT. With smtp.host empty the original handler runs and
  * nothing changes. With smtp.host set:
- * - error_log() parses its arguments as PHP does; types other than 1 go to PHP's own
- *   _php_error_log_ex(); type 1 hands smtp_mail_send() what _php_error_log_ex() hands php_mail():
+ * - error_log() parses its arguments as PHP does; types other than 1 go to PHP's own error_log()
+ *   with the same arguments; type 1 hands smtp_mail_send() what _php_error_log_ex() hands php_mail():
  *   the destination as given, the subject "PHP error_log message", the message, the headers.
  * - mb_send_mail() does what mbstring's mb_send_mail() does before it calls php_mail() — the same
  *   argument checks, the header scan for Content-Type (charset), Content-Transfer-Encoding and
@@ -50,7 +50,10 @@ static PHP_FUNCTION(smtp_error_log)
 	(void) headers_len;
 
 	if ((int) erropt != 1) {
-		RETURN_BOOL(_php_error_log_ex((int) erropt, message, message_len, opt, headers) == SUCCESS);
+		/* not mail: PHP's own error_log() with the same arguments (its internal helper changed
+		 * signature in PHP 8.6, the function did not) */
+		smtp_orig_error_log(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+		return;
 	}
 	/* php_mail() prints a missing destination the way printf() does: To: (null) */
 	RETURN_BOOL(smtp_mail_send(opt ? opt : "(null)", "PHP error_log message", message, headers, NULL));

@@ -9,6 +9,7 @@
 #include "zend_exceptions.h"
 
 #include "smtp_settings.h"
+#include "php_smtp_compat.h"
 #include "core/oauth.h"
 #include "core/address.h"
 
@@ -470,7 +471,7 @@ const char *smtp_config_CAFILE(const char *v)
 	if (v && *v) {
 		return v;
 	}
-	php_ca = INI_STR("openssl.cafile");
+	php_ca = smtp_compat_ini_str("openssl.cafile");
 	return php_ca ? php_ca : "";
 }
 

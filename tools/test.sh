@@ -5,9 +5,10 @@
 # 2,000 messages against a server that cuts 1% of the transactions), the same suite under valgrind, the
 # interop tests against a real Postfix, the drop-in comparison with stock mail() + Postfix's
 # sendmail, the PECL packaging checks and the build --without-smtp-oauth, the WordPress plugin in a
-# real browser, and the fuzzers for a short while.
+# real browser, the PHP matrix (php_tests/matrix: the extension built and the .phpt suite run on PHP
+# 8.2 NTS, 8.2 NTS and ZTS debug builds, 8.4, 8.5 and 8.6), and the fuzzers for a short while.
 # Ends with one line "all: N passed, N failed"; exits non-zero if anything failed.
-#   SMTP_TEST_QUICK=1  skips the valgrind pass and the fuzzers
+#   SMTP_TEST_QUICK=1  skips the valgrind pass and the fuzzers, and runs a part of the suite in the matrix
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -51,6 +52,16 @@ stage phpt-asan bash tools/run-phpt.sh --asan
 [ -f php_tests/packaging/run.bash ] && stage packaging bash php_tests/packaging/run.bash
 [ -f php_tests/packaging/no_oauth.bash ] && stage no-oauth bash php_tests/packaging/no_oauth.bash
 [ -f php_tests/e2e/run.bash ] && stage e2e bash php_tests/e2e/run.bash
+# The PHP matrix: 8.2 (this machine's, and NTS/ZTS debug builds from Debian's source), 8.4, 8.5 and
+# 8.6 in chroots, made once per machine and cached outside the tree; the whole .phpt suite on each
+# (quick: a part of it), plus the release tarball through each PHP's pecl.
+# This machine's 8.2 NTS is the phpt stage above (and packaging's pecl), so the matrix skips it here.
+matrix_phps=$(awk '!/^#/ && NF && $2 != "system" { print $1 }' php_tests/matrix/phps.txt)
+if [ -n "${SMTP_TEST_QUICK:-}" ]; then
+	stage matrix env SMTP_MATRIX_PHPT="php_tests/mail php_tests/mailpaths php_tests/args php_tests/ini" bash php_tests/matrix/run.bash $matrix_phps
+else
+	stage matrix bash php_tests/matrix/run.bash $matrix_phps
+fi
 if [ -z "${SMTP_TEST_QUICK:-}" ]; then
 	stage phpt-valgrind bash tools/run-phpt.sh --valgrind
 	[ -x php_tests/fuzz/run.bash ] && stage fuzz php_tests/fuzz/run.bash

@@ -70,19 +70,25 @@ mx_make_chroot() {  # suite -> sets MX_ROOT
 	rm -rf "$dir"; mv "$tmp" "$dir"
 }
 
-mx_chroot_php() {  # version, suite: installs phpX.Y's packages into the chroot
+mx_chroot_php() {  # version, suite: installs phpX.Y's packages into the chroot (with pecl, which runs on
+	# the PHP in PHP_PEAR_PHP_BIN and needs its xml extension)
 	local v=$1 suite=$2 target="" stamp
 	[ "$suite" = sid+experimental ] && target="-t experimental"
 	stamp="$MX_ROOT/.smtp-php$v-$(mx_key "$suite" "$(declare -f mx_chroot_php)")"
 	[ -f "$stamp" ] && return 0
 	mx_log "installing PHP $v into $MX_ROOT"
-	chroot "$MX_ROOT" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $target php$v-cli php$v-dev php$v-mbstring php$v-cgi" \
+	chroot "$MX_ROOT" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $target php$v-cli php$v-dev php$v-mbstring php$v-cgi php$v-xml php-pear" \
 		>"$MX_CACHE/apt-php$v.log" 2>&1 || { mx_log "PHP $v packages failed: $(tail -n 3 "$MX_CACHE/apt-php$v.log")"; return 1; }
 	[ -x "$MX_ROOT/usr/bin/php$v" ] || { mx_log "PHP $v: no /usr/bin/php$v after the install"; return 1; }
 	touch "$stamp"
 }
 
 # PHP 8.2 from Debian 12's source package: the only PHP source this machine can download.
+# What the suite needs and no more: the CLI and CGI SAPIs, openssl (PHPMailer's DKIM), mbstring
+# shared (tests load it), pcntl, posix, ctype, filter and tokenizer.
+MX_PHP82_CONFIGURE="--disable-all --enable-cli --enable-cgi --disable-phpdbg --without-pear --with-openssl
+	--enable-mbstring=shared --disable-mbregex --enable-pcntl --enable-posix --enable-ctype --enable-filter
+	--enable-tokenizer --with-zlib"
 mx_php82_source() {  # -> sets MX_SRC_TARBALL
 	local dir="$MX_CACHE/php8.2-source" lists
 	MX_SRC_TARBALL=$(ls "$dir"/php8.2_*.orig.tar.xz 2>/dev/null | tail -n 1)
@@ -104,20 +110,17 @@ mx_build_php82() {  # name, configure flags... -> sets MX_PREFIX
 	local flags="$*" key prefix build
 	mx_host_pkgs xz-utils zlib1g-dev libssl-dev pkg-config gcc make || return 1
 	mx_php82_source || return 1
-	key=$(mx_key "$(basename "$MX_SRC_TARBALL")" "$flags" "$(declare -f mx_build_php82)")
+	# keyed by what makes the build (the tarball, the flags, the configure line), not by this
+	# function's plumbing, so that a change of the plumbing does not rebuild
+	key=$(mx_key "$(basename "$MX_SRC_TARBALL")" "$flags" "$MX_PHP82_CONFIGURE")
 	prefix="$MX_CACHE/php-$name-$key"
 	MX_PREFIX=$prefix
 	[ -x "$prefix/bin/php" ] && [ -f "$prefix/.smtp-ready" ] && return 0
-	build="$MX_CACHE/build-$name"; rm -rf "$build" "$prefix"; mkdir -p "$build"
+	build="$MX_CACHE/build-$name.$$"; rm -rf "$build" "$prefix"; mkdir -p "$build"
 	mx_log "building PHP 8.2 $flags from $(basename "$MX_SRC_TARBALL") (about 2 minutes on 2 cores, once per machine)"
 	tar -xf "$MX_SRC_TARBALL" -C "$build" --strip-components=1 || return 1
-	# What the suite needs and no more: the CLI and CGI SAPIs, openssl (PHPMailer's DKIM), mbstring
-	# shared (tests load it), pcntl, posix, ctype, filter and tokenizer.
-	(cd "$build" && ./configure --disable-all $flags --enable-cli --enable-cgi --disable-phpdbg --without-pear \
-		--with-openssl --enable-mbstring=shared --disable-mbregex --enable-pcntl --enable-posix --enable-ctype \
-		--enable-filter --enable-tokenizer --with-zlib --prefix="$prefix" \
-		&& make -j"$(nproc)" && make install) >"$MX_CACHE/build-$name.log" 2>&1 \
-		|| { mx_log "PHP 8.2 $flags build failed: $(tail -n 5 "$MX_CACHE/build-$name.log")"; return 1; }
+	(cd "$build" && ./configure $flags $MX_PHP82_CONFIGURE --prefix="$prefix" && make -j"$(nproc)" && make install) >"$MX_CACHE/build-$name.log" 2>&1 \
+		|| { mx_log "PHP 8.2 $flags build failed: $(tail -n 5 "$MX_CACHE/build-$name.log")"; rm -rf "$build"; return 1; }
 	mkdir -p "$prefix/lib"
 	echo "extension=mbstring" >"$prefix/lib/php.ini"
 	cp "$build/run-tests.php" "$prefix/lib/run-tests.php"
@@ -131,6 +134,24 @@ matrix_provision() {  # name
 	[ -n "$line" ] || { mx_log "no PHP named $name in $MX_LIST"; return 2; }
 	read -r how rest <<<"$line"
 	mkdir -p "$MX_CACHE"
+	# One maker at a time per cache (two runs on one machine would build into the same place).
+	exec {mx_lock}>"$MX_CACHE/.lock"
+	flock -w 3600 "$mx_lock" || { mx_log "another run holds $MX_CACHE/.lock"; return 1; }
+	mx_provision_locked "$name" "$how" "$rest"
+	local rc=$?
+	exec {mx_lock}>&-
+	return $rc
+}
+
+mx_prune() {  # keep, glob: removes the cache entries of the glob other than keep (made by an older recipe)
+	local keep=$1 d; shift
+	for d in "$MX_CACHE"/$1; do
+		[ "$d" = "$keep" ] || [ ! -e "$d" ] || { mx_log "removing $d (made by an older recipe)"; rm -rf "$d"; }
+	done
+}
+
+mx_provision_locked() {  # name, how, what
+	local name=$1 how=$2 rest=$3 v suite
 	MX_ROOT=""
 	case "$how" in
 	system)
@@ -139,12 +160,14 @@ matrix_provision() {  # name
 		;;
 	source)
 		mx_build_php82 "$name" $rest || return 1
+		mx_prune "$MX_PREFIX" "php-$name-*"
 		MX_PHP="$MX_PREFIX/bin/php"; MX_PHPIZE="$MX_PREFIX/bin/phpize"; MX_PHP_CONFIG="$MX_PREFIX/bin/php-config"
 		MX_RUNNER="$MX_PREFIX/lib/run-tests.php"
 		;;
 	chroot)
 		read -r suite v <<<"$rest"
 		mx_make_chroot "${suite%%+*}" || return 1
+		mx_prune "$MX_ROOT" "chroot-${suite%%+*}-*"
 		mx_chroot_php "$v" "$suite" || return 1
 		MX_PHP="/usr/bin/php$v"; MX_PHPIZE="/usr/bin/phpize$v"; MX_PHP_CONFIG="/usr/bin/php-config$v"
 		MX_RUNNER=$(cd "$MX_ROOT" && ls -d usr/lib/php/*/build/run-tests.php 2>/dev/null | tail -n 1)
@@ -167,6 +190,9 @@ matrix_in() {  # command... : runs it where the provisioned PHP lives, with that
 	ln -sf "${MX_PHP/php/php-cgi}" "$MX_ROOT$bin/php-cgi"
 	unshare -m --propagation private -- bash -c '
 		root=$1; shift
+		# the root bound onto itself: inside the chroot "/" is then a mount point, as tests that make
+		# a mount namespace of their own (spool/full_spool.phpt) need
+		mount --bind "$root" "$root" || exit 97
 		for d in proc dev dev/pts dev/shm; do mkdir -p "$root/$d"; mount --bind "/$d" "$root/$d" || exit 97; done
 		exec chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 "$@"
 	' _ "$MX_ROOT" PATH="$bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \

@@ -21,8 +21,14 @@ copy_tree() {  # dest: the tree as it is now (tracked and new files, not what .g
 	git ls-files -z -co --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$1"
 }
 
+# The release tarball, made once here (pecl package) and installed with each PHP's pecl (pecl.bash).
+tgz_dir="$logs/pecl"; rm -rf "$tgz_dir"; mkdir -p "$tgz_dir"
+(cd "$tgz_dir" && pecl package "$top/package.xml") >"$logs/pecl-package.log" 2>&1
+tgz=$(ls "$tgz_dir"/smtp-*.tgz 2>/dev/null | head -n 1)
+
 one() {  # name -> appends its result line, adds to the totals
-	local name=$1 log="$logs/$1.log" work rel p f s what
+	local name=$1 log="$logs/$1.log" work rel p f s what step sums="" line
+	local sp=0 sf=0 ss=0
 	echo "== matrix $name"
 	if ! matrix_provision "$name" >"$log" 2>&1; then
 		cat "$log"
@@ -36,28 +42,39 @@ one() {  # name -> appends its result line, adds to the totals
 		work="$logs/tree-$name"; rel=$work
 	fi
 	copy_tree "$work"
+	[ -n "$tgz" ] && cp "$tgz" "$work/"
 	# shellcheck disable=SC2016
 	matrix_in bash -c '
 		cd "$1" || exit 1
 		php -r "echo \"PHP \", PHP_VERSION, PHP_ZTS ? \" ZTS\" : \" NTS\", PHP_DEBUG ? \" debug\" : \"\", \"\n\";"
 		echo "$(gcc --version | head -n 1); c-ares $(pkg-config --modversion libcares); curl $(pkg-config --modversion libcurl); $(openssl version | cut -d" " -f1-2)"
-		PHPIZE=phpize PHP_CONFIG=php-config tools/build.sh --clean || { echo "phpt: 0 passed, 1 failed (the build failed)"; exit 1; }
+		if ! PHPIZE=phpize PHP_CONFIG=php-config tools/build.sh --clean; then
+			echo "build: 0 passed, 1 failed (tools/build.sh: -Wall -Wextra -Werror)"; exit 1
+		fi
+		echo "build: 1 passed, 0 failed"
 		SMTP_PHPT_RUNNER="$2" bash tools/run-phpt.sh ${3:-}
-	' _ "$rel" "$MX_RUNNER" "${SMTP_MATRIX_PHPT:-}" >>"$log" 2>&1
+		if [ -n "$4" ]; then bash php_tests/matrix/pecl.bash "$1/$4"; else echo "pecl: 0 passed, 1 failed (pecl package made no tarball)"; fi
+	' _ "$rel" "$MX_RUNNER" "${SMTP_MATRIX_PHPT:-}" "$(basename "${tgz:-}")" >>"$log" 2>&1
 	what=$(grep -m1 '^PHP ' "$log")
-	p=$(sed -nE 's/^phpt: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' "$log" | tail -n 1)
-	f=$(sed -nE 's/^phpt: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' "$log" | tail -n 1)
+	for step in build phpt pecl; do
+		line=$(grep -aE "^$step: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
+		if [ -z "$line" ]; then
+			sums+=" $step: no result;"; sf=$((sf + 1)); continue
+		fi
+		p=$(sed -E 's/^[a-z]+: ([0-9]+) passed.*/\1/' <<<"$line")
+		f=$(sed -E 's/^[a-z]+: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
+		s=$(sed -nE 's/.* failed, ([0-9]+) skipped.*/\1/p' <<<"$line")
+		sp=$((sp + p)); sf=$((sf + f)); ss=$((ss + ${s:-0}))
+		sums+=" $step $p/$((p + f))${s:+ ($s not run)};"
+	done
 	s=$(sed -nE 's/^Tests skipped +: +([0-9]+).*/\1/p' "$log" | tail -n 1)
-	if [ -z "$p" ]; then
-		p=0; f=1
-		tail -n 30 "$log"
-	fi
-	passed=$((passed + p)); failed=$((failed + f))
-	if [ "$f" -eq 0 ]; then
-		lines+=("ok       $name: ${what:-PHP ?}: $p passed, 0 failed$( [ "${s:-0}" -gt 0 ] && echo " ($s skipped by their SKIPIF)")")
+	[ "${s:-0}" -gt 0 ] && sums+=" $s .phpt skipped by their SKIPIF;"
+	passed=$((passed + sp)); failed=$((failed + sf)); skipped=$((skipped + ss))
+	if [ "$sf" -eq 0 ]; then
+		lines+=("ok       $name: ${what:-PHP ?}:${sums%;}")
 	else
-		lines+=("FAILED   $name: ${what:-PHP ?}: $p passed, $f failed (log: $log)")
-		grep -E '^(FAIL|LEAK|BORK)' "$log" | head -n 20
+		lines+=("FAILED   $name: ${what:-PHP ?}:${sums%;} (log: $log)")
+		grep -aE '^(FAIL|LEAK|BORK)' "$log" | head -n 20
 	fi
 	[ -n "$MX_ROOT" ] && rm -rf "$work"
 }
@@ -65,5 +82,5 @@ one() {  # name -> appends its result line, adds to the totals
 for n in "${names[@]}"; do one "$n"; done
 echo
 printf '%s\n' "${lines[@]}"
-echo "matrix: $passed passed, $failed failed${skipped:+, $skipped skipped}" | sed 's/, 0 skipped$//'
+echo "matrix: $passed passed, $failed failed$( [ "$skipped" -gt 0 ] && echo ", $skipped skipped")"
 [ "$failed" -eq 0 ]
