@@ -2,10 +2,14 @@
 # The PHP matrix (stage `matrix` of tools/test.sh): for every PHP of php_tests/matrix/phps.txt, make
 # it (provision.bash: chroots and source builds cached outside the tree), build the extension there
 # with --enable-smtp-dev (-Wall -Wextra -Werror) in a copy of the tree, and run the .phpt suite with
-# that PHP. One result line per PHP; a PHP that cannot be made here is NOT RUN (counted as skipped).
+# that PHP, then the php-src oracle (oracle.php: php-src's own mail() and mb_send_mail() tests, from
+# Debian's php8.2 source package, run once as stock PHP and once through the extension, compared byte
+# for byte). One result line per PHP, the two counts added to the totals; a PHP that cannot be made
+# here is NOT RUN (counted as skipped), and so is an oracle without the source package.
 #   bash php_tests/matrix/run.bash            every PHP
 #   bash php_tests/matrix/run.bash 8.4 8.6    only these
 #   SMTP_MATRIX_PHPT="php_tests/mail php_tests/args"   only these tests (default: the whole suite)
+#   SMTP_MATRIX_ORACLE=0   no oracle (reported NOT RUN)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -15,6 +19,15 @@ names=("$@")
 [ ${#names[@]} -gt 0 ] || mapfile -t names < <(mx_names)
 logs="$top/.build/matrix"; mkdir -p "$logs"
 passed=0; failed=0; skipped=0; lines=()
+oracle_why=""  # why the oracle cannot run here, or "" when it can
+
+# php-src's tests for the oracle come from the source tarball at test time (they are not part of
+# this tree): the same Debian php8.2 source package the source builds use, downloaded once.
+if [ "${SMTP_MATRIX_ORACLE:-1}" = 0 ]; then
+	oracle_why="SMTP_MATRIX_ORACLE=0"
+elif ! mx_php82_source >"$logs/oracle-source.log" 2>&1; then
+	oracle_why="no php8.2 source package: $(tail -n 1 "$logs/oracle-source.log")"
+fi
 
 copy_tree() {  # dest: the tree as it is now (tracked and new files, not what .gitignore leaves out)
 	rm -rf "$1"; mkdir -p "$1"
@@ -31,11 +44,16 @@ one() {  # name -> appends its result line, adds to the totals
 		return
 	fi
 	if [ -n "$MX_ROOT" ]; then
-		rel="/work/smtp-$name"; work="$MX_ROOT$rel"
+		rel="/work/smtp-$name-$$"; work="$MX_ROOT$rel"  # $$: concurrent runs do not share it
 	else
 		work="$logs/tree-$name"; rel=$work
 	fi
 	copy_tree "$work"
+	if [ -z "$oracle_why" ]; then
+		mkdir -p "$work/.build/oracle-src"
+		tar -xJf "$MX_SRC_TARBALL" -C "$work/.build/oracle-src" --strip-components=1 --wildcards \
+			'*/ext/standard/tests/mail/*' '*/ext/mbstring/tests/mb_send_mail*' >>"$log" 2>&1
+	fi
 	# shellcheck disable=SC2016
 	matrix_in bash -c '
 		cd "$1" || exit 1
@@ -43,7 +61,14 @@ one() {  # name -> appends its result line, adds to the totals
 		echo "$(gcc --version | head -n 1); c-ares $(pkg-config --modversion libcares); curl $(pkg-config --modversion libcurl); $(openssl version | cut -d" " -f1-2)"
 		PHPIZE=phpize PHP_CONFIG=php-config tools/build.sh --clean || { echo "phpt: 0 passed, 1 failed (the build failed)"; exit 1; }
 		SMTP_PHPT_RUNNER="$2" bash tools/run-phpt.sh ${3:-}
-	' _ "$rel" "$MX_RUNNER" "${SMTP_MATRIX_PHPT:-}" >>"$log" 2>&1
+		if [ -n "$4" ]; then
+			echo "oracle: NOT RUN ($4)"
+		elif [ -d .build/oracle-src/ext/standard/tests/mail ]; then
+			php php_tests/matrix/oracle.php --src "$PWD/.build/oracle-src" --module "$PWD/modules/smtp.so"
+		else
+			echo "oracle: NOT RUN (php-src'"'"'s tests could not be extracted)"
+		fi
+	' _ "$rel" "$MX_RUNNER" "${SMTP_MATRIX_PHPT:-}" "$oracle_why" >>"$log" 2>&1
 	what=$(grep -m1 '^PHP ' "$log")
 	p=$(sed -nE 's/^phpt: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' "$log" | tail -n 1)
 	f=$(sed -nE 's/^phpt: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' "$log" | tail -n 1)
@@ -52,12 +77,23 @@ one() {  # name -> appends its result line, adds to the totals
 		p=0; f=1
 		tail -n 30 "$log"
 	fi
-	passed=$((passed + p)); failed=$((failed + f))
-	if [ "$f" -eq 0 ]; then
-		lines+=("ok       $name: ${what:-PHP ?}: $p passed, 0 failed$( [ "${s:-0}" -gt 0 ] && echo " ($s skipped by their SKIPIF)")")
+	# the oracle: its counts, or NOT RUN (never counted as passed), or 1 failed when it ended without them
+	op=$(sed -nE 's/^oracle: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' "$log" | tail -n 1)
+	of=$(sed -nE 's/^oracle: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' "$log" | tail -n 1)
+	orest=$(sed -nE 's/^oracle: [0-9]+ passed, [0-9]+ failed ?(.*)/\1/p' "$log" | tail -n 1)
+	if [ -n "$op" ]; then
+		oracle="oracle: $op passed, $of failed${orest:+ $orest}"
+	elif grep -q '^oracle: NOT RUN' "$log"; then
+		op=0; of=0; oracle="oracle NOT RUN ($(grep -m1 '^oracle: NOT RUN' "$log" | sed 's/^oracle: NOT RUN *//'))"
 	else
-		lines+=("FAILED   $name: ${what:-PHP ?}: $p passed, $f failed (log: $log)")
-		grep -E '^(FAIL|LEAK|BORK)' "$log" | head -n 20
+		op=0; of=1; oracle="oracle: ended without a result"
+	fi
+	passed=$((passed + p + op)); failed=$((failed + f + of))
+	if [ "$f" -eq 0 ] && [ "$of" -eq 0 ]; then
+		lines+=("ok       $name: ${what:-PHP ?}: $p passed, 0 failed$( [ "${s:-0}" -gt 0 ] && echo " ($s skipped by their SKIPIF)"); $oracle")
+	else
+		lines+=("FAILED   $name: ${what:-PHP ?}: $p passed, $f failed; $oracle (log: $log)")
+		grep -E '^(FAIL|LEAK|BORK)|^  DIFF' "$log" | head -n 20
 	fi
 	[ -n "$MX_ROOT" ] && rm -rf "$work"
 }
