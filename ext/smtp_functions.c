@@ -9,6 +9,7 @@
 #include "zend_smart_str.h"
 
 #include "php_smtp.h"
+#include "php_smtp_compat.h"
 #include "smtp_ini.h"
 #include "smtp_settings.h"
 #include "smtp_array.h"
@@ -198,7 +199,7 @@ static void smtp_fail_locked(smtp_result *res, const char *option)
  * an address. NULL when there is none. */
 static const char *smtp_test_sender(const smtp_call_options *o)
 {
-	const char *sf = INI_STR("sendmail_from");
+	const char *sf = smtp_compat_ini_str("sendmail_from");
 	if (o->from && *o->from) {
 		return o->from;
 	}

@@ -93,7 +93,7 @@ static bool smtp_mail_multiple_crlf(const char *hdr)
 /* mail.log, in mail()'s format. */
 static void smtp_mail_log(const char *to, const char *hdr, const char *subject)
 {
-	char *mail_log = INI_STR("mail.log");
+	const char *mail_log = smtp_compat_ini_str("mail.log");
 	char *logline, *p;
 
 	if (!mail_log || !*mail_log) {
@@ -172,7 +172,8 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 {
 	const char *hdr = headers;
 	char *ahdr = NULL;
-	const char *line_sep = "\r\n";
+	const char *line_sep;
+	char *lf_message = NULL;
 	smart_str raw = {0};
 	char *sender_arg = NULL;
 	smtp_oauth_values oauth_values;
@@ -196,11 +197,20 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 	if (EG(exception)) {
 		return false;
 	}
-#if PHP_VERSION_ID >= 80200
-	if (PG(mail_mixed_lf_and_crlf)) {
-		line_sep = "\n";
+	line_sep = smtp_compat_mail_line_sep();
+	if (smtp_compat_mail_message_lf() && strstr(message, "\r\n")) {
+		/* PHP 8.5's mail.cr_lf_mode=lf: the message goes to sendmail with every CRLF an LF (a copy
+		 * in this mode only; otherwise the message is read where it lies) */
+		size_t j = 0;
+		lf_message = emalloc(strlen(message) + 1);
+		for (i = 0; message[i]; i++) {
+			if (!(message[i] == '\r' && message[i + 1] == '\n')) {
+				lf_message[j++] = message[i];
+			}
+		}
+		lf_message[j] = '\0';
+		message = lf_message;
 	}
-#endif
 	if (PG(mail_x_header)) {
 		const char *file = zend_get_executed_filename();
 		zend_string *base = php_basename(file, strlen(file), NULL, 0);
@@ -232,8 +242,8 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 		envelope_from = smtp_mail_runtime_sendmail_from();
 	} else if (SMTP_G(from) && *SMTP_G(from)) {
 		envelope_from = SMTP_G(from);
-	} else if (INI_STR("sendmail_from") && *INI_STR("sendmail_from")) {
-		envelope_from = INI_STR("sendmail_from");
+	} else if (smtp_compat_ini_str("sendmail_from") && *smtp_compat_ini_str("sendmail_from")) {
+		envelope_from = smtp_compat_ini_str("sendmail_from");
 	}
 
 	/* Exactly what mail() writes to sendmail, in three pieces: the header lines and the empty line
@@ -378,6 +388,9 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 out:
 	smart_str_free(&raw);
 	free(sender_arg);
+	if (lf_message) {
+		efree(lf_message);
+	}
 	if (ahdr) {
 		efree(ahdr);
 	}
@@ -407,7 +420,7 @@ bool smtp_mail_headers_arg(zend_string **str, HashTable *ht)
 
 zend_string *smtp_mail_extra_cmd(const zend_string *given)
 {
-	char *force_extra_parameters = INI_STR("mail.force_extra_parameters");
+	const char *force_extra_parameters = smtp_compat_ini_str("mail.force_extra_parameters");
 
 	if (force_extra_parameters) {
 		return smtp_compat_escape_shell_cmd(force_extra_parameters, strlen(force_extra_parameters));

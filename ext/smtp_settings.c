@@ -7,6 +7,7 @@
 #include "php_ini.h"
 #include "fopen_wrappers.h"
 #include "zend_exceptions.h"
+#include "php_smtp_compat.h"
 
 #include "smtp_settings.h"
 #include "core/oauth.h"
@@ -470,7 +471,7 @@ const char *smtp_config_CAFILE(const char *v)
 	if (v && *v) {
 		return v;
 	}
-	php_ca = INI_STR("openssl.cafile");
+	php_ca = smtp_compat_ini_str("openssl.cafile");
 	return php_ca ? php_ca : "";
 }
 
