@@ -172,7 +172,8 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 {
 	const char *hdr = headers;
 	char *ahdr = NULL;
-	const char *line_sep = "\r\n";
+	const char *line_sep;
+	char *lf_message = NULL;
 	smart_str raw = {0};
 	char *sender_arg = NULL;
 	smtp_oauth_values oauth_values;
@@ -196,11 +197,20 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 	if (EG(exception)) {
 		return false;
 	}
-#if PHP_VERSION_ID >= 80200
-	if (PG(mail_mixed_lf_and_crlf)) {
-		line_sep = "\n";
+	line_sep = smtp_compat_mail_line_sep();
+	if (smtp_compat_mail_message_lf() && strstr(message, "\r\n")) {
+		/* PHP 8.5's mail.cr_lf_mode=lf: the message goes to sendmail with every CRLF an LF (a copy
+		 * in this mode only; otherwise the message is read where it lies) */
+		size_t j = 0;
+		lf_message = emalloc(strlen(message) + 1);
+		for (i = 0; message[i]; i++) {
+			if (!(message[i] == '\r' && message[i + 1] == '\n')) {
+				lf_message[j++] = message[i];
+			}
+		}
+		lf_message[j] = '\0';
+		message = lf_message;
 	}
-#endif
 	if (PG(mail_x_header)) {
 		const char *file = zend_get_executed_filename();
 		zend_string *base = php_basename(file, strlen(file), NULL, 0);
@@ -378,6 +388,9 @@ bool smtp_mail_send(const char *to, const char *subject, const char *message,
 out:
 	smart_str_free(&raw);
 	free(sender_arg);
+	if (lf_message) {
+		efree(lf_message);
+	}
 	if (ahdr) {
 		efree(ahdr);
 	}

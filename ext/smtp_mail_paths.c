@@ -4,7 +4,7 @@
  * functions' handlers are swapped at MINIT. With smtp.host empty the original handler runs and
  * nothing changes. With smtp.host set:
  * - error_log() parses its arguments as PHP does; types other than 1 go to PHP's own error_log()
- *   with the same arguments; type 1 hands smtp_mail_send() what _php_error_log_ex() hands php_mail():
+ *   with the same arguments; type 1 hands smtp_mail_send() what PHP's error_log() hands php_mail():
  *   the destination as given, the subject "PHP error_log message", the message, the headers.
  * - mb_send_mail() does what mbstring's mb_send_mail() does before it calls php_mail() — the same
  *   argument checks, the header scan for Content-Type (charset), Content-Transfer-Encoding and
@@ -22,6 +22,7 @@
 #include "zend_smart_str.h"
 
 #include "php_smtp.h"
+#include "php_smtp_compat.h"
 #include "smtp_mail.h"
 
 static zif_handler smtp_orig_mb_send_mail = NULL;
@@ -30,8 +31,7 @@ static zif_handler smtp_orig_error_log = NULL;
 /* {{{ error_log() */
 static PHP_FUNCTION(smtp_error_log)
 {
-	char *message, *opt = NULL, *headers = NULL;
-	size_t message_len, opt_len = 0, headers_len = 0;
+	zend_string *message, *opt = NULL, *headers = NULL;
 	zend_long erropt = 0;
 
 	if (!smtp_mail_engine_on()) {
@@ -40,14 +40,12 @@ static PHP_FUNCTION(smtp_error_log)
 	}
 
 	ZEND_PARSE_PARAMETERS_START(1, 4)
-		Z_PARAM_STRING(message, message_len)
+		Z_PARAM_STR(message)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_LONG(erropt)
-		Z_PARAM_PATH_OR_NULL(opt, opt_len)
-		Z_PARAM_STRING_OR_NULL(headers, headers_len)
+		Z_PARAM_PATH_STR_OR_NULL(opt)
+		Z_PARAM_STR_OR_NULL(headers)
 	ZEND_PARSE_PARAMETERS_END();
-	(void) opt_len;
-	(void) headers_len;
 
 	if ((int) erropt != 1) {
 		/* not mail: PHP's own error_log() with the same arguments (its internal helper changed
@@ -56,7 +54,8 @@ static PHP_FUNCTION(smtp_error_log)
 		return;
 	}
 	/* php_mail() prints a missing destination the way printf() does: To: (null) */
-	RETURN_BOOL(smtp_mail_send(opt ? opt : "(null)", "PHP error_log message", message, headers, NULL));
+	RETURN_BOOL(smtp_mail_send(opt ? ZSTR_VAL(opt) : "(null)", "PHP error_log message", ZSTR_VAL(message),
+		headers ? ZSTR_VAL(headers) : NULL, NULL));
 }
 /* }}} */
 
@@ -324,9 +323,10 @@ static zend_string *smtp_mb_transfer_encode(zend_string *in, smtp_mb_body_enc e)
 }
 
 /* The subject as mb_send_mail() encodes it: mb_encode_mimeheader() in the mail charset and the
- * header encoding (B or Q), CRLF between encoded words, the first line's indent being that of
- * "Subject: [PHP-jp nnnnnnnn]" plus CRLF (28). NULL when mbstring refused. */
-static zend_string *smtp_mb_subject(const char *subject, size_t len, const char *charset, const char *head_enc)
+ * header encoding (B or Q), SEP between encoded words, the first line's indent being that of
+ * "Subject: [PHP-jp nnnnnnnn]" plus SEP (28 with CRLF, 27 with LF). NULL when mbstring refused. */
+static zend_string *smtp_mb_subject(const char *subject, size_t len, const char *charset, const char *head_enc,
+                                    const char *sep)
 {
 	zval args[5], ret;
 	zend_string *out = NULL;
@@ -334,8 +334,8 @@ static zend_string *smtp_mb_subject(const char *subject, size_t len, const char 
 	ZVAL_STRINGL(&args[0], subject, len);
 	ZVAL_STRING(&args[1], charset);
 	ZVAL_STRING(&args[2], head_enc);
-	ZVAL_STRINGL(&args[3], "\r\n", 2);
-	ZVAL_LONG(&args[4], (zend_long) (sizeof("Subject: [PHP-jp nnnnnnnn]\r\n") - 1));
+	ZVAL_STRING(&args[3], sep);
+	ZVAL_LONG(&args[4], (zend_long) (sizeof("Subject: [PHP-jp nnnnnnnn]") - 1 + strlen(sep)));
 	if (smtp_mb_call("mb_encode_mimeheader", &ret, 5, args) && Z_TYPE(ret) == IS_STRING) {
 		out = zend_string_copy(Z_STR(ret));
 	}
@@ -388,7 +388,7 @@ static PHP_FUNCTION(smtp_mb_send_mail)
 	zend_string *enc_subject = NULL, *conv_body = NULL, *body = NULL, *mime_name = NULL;
 	HashTable *headers_ht = NULL;
 	char *to_r, *header_charset = NULL;
-	const char *charset, *head_enc;
+	const char *charset, *head_enc, *sep = smtp_compat_mb_line_sep();
 	smtp_mb_fields fields = {NULL, NULL, false};
 	smtp_mb_body_enc body_enc = MB_BODY_BASE64;
 	smart_str hdr = {0};
@@ -444,22 +444,23 @@ static PHP_FUNCTION(smtp_mb_send_mail)
 	}
 
 	to_r = smtp_mail_clean_field(to, to_len);
-	enc_subject = smtp_mb_subject(subject, subject_len, charset, head_enc);
+	enc_subject = smtp_mb_subject(subject, subject_len, charset, head_enc, sep);
 	conv_body = smtp_mb_convert(message, message_len, charset);
 	if (conv_body) {
 		body = smtp_mb_transfer_encode(conv_body, body_enc);
 	}
 
 	/* the headers: the caller's, then MIME-Version, Content-Type and Content-Transfer-Encoding
-	 * unless the caller gave them, CRLF between, none at the end */
+	 * unless the caller gave them, SEP between, none at the end */
 	if (str_headers && ZSTR_LEN(str_headers)) {
 		smart_str_append(&hdr, str_headers);
 		if (ZSTR_VAL(str_headers)[ZSTR_LEN(str_headers) - 1] != '\n') {
-			smart_str_appendl(&hdr, "\r\n", 2);
+			smart_str_appends(&hdr, sep);
 		}
 	}
 	if (!fields.mime_version) {
-		smart_str_appends(&hdr, "MIME-Version: 1.0\r\n");
+		smart_str_appends(&hdr, "MIME-Version: 1.0");
+		smart_str_appends(&hdr, sep);
 	}
 	if (!fields.content_type) {
 		smart_str_appends(&hdr, "Content-Type: text/plain");
@@ -471,15 +472,15 @@ static PHP_FUNCTION(smtp_mb_send_mail)
 		}
 		zval_ptr_dtor(&ret);
 		zval_ptr_dtor(&arg);
-		smart_str_appendl(&hdr, "\r\n", 2);
+		smart_str_appends(&hdr, sep);
 	}
 	if (!fields.transfer_encoding) {
 		smart_str_appends(&hdr, "Content-Transfer-Encoding: ");
 		smart_str_appends(&hdr, smtp_mb_body_enc_name(body_enc));
-		smart_str_appendl(&hdr, "\r\n", 2);
+		smart_str_appends(&hdr, sep);
 	}
 	if (hdr.s) {
-		ZSTR_LEN(hdr.s) -= ZSTR_LEN(hdr.s) >= 2 ? 2 : ZSTR_LEN(hdr.s);
+		ZSTR_LEN(hdr.s) -= ZSTR_LEN(hdr.s) >= strlen(sep) ? strlen(sep) : ZSTR_LEN(hdr.s);
 	}
 	smart_str_0(&hdr);
 

@@ -7,9 +7,9 @@
 #include "php_ini.h"
 #include "fopen_wrappers.h"
 #include "zend_exceptions.h"
+#include "php_smtp_compat.h"
 
 #include "smtp_settings.h"
-#include "php_smtp_compat.h"
 #include "core/oauth.h"
 #include "core/address.h"
 

@@ -2,10 +2,14 @@
 # The PHP matrix (stage `matrix` of tools/test.sh): for every PHP of php_tests/matrix/phps.txt, make
 # it (provision.bash: chroots and source builds cached outside the tree), build the extension there
 # with --enable-smtp-dev (-Wall -Wextra -Werror) in a copy of the tree, and run the .phpt suite with
-# that PHP. One result line per PHP; a PHP that cannot be made here is NOT RUN (counted as skipped).
+# that PHP, then the php-src oracle (oracle.php: php-src's own mail() and mb_send_mail() tests, from
+# Debian's php8.2 source package, run once as stock PHP and once through the extension, compared byte
+# for byte). One result line per PHP, the two counts added to the totals; a PHP that cannot be made
+# here is NOT RUN (counted as skipped), and so is an oracle without the source package.
 #   bash php_tests/matrix/run.bash            every PHP
 #   bash php_tests/matrix/run.bash 8.4 8.6    only these
 #   SMTP_MATRIX_PHPT="php_tests/mail php_tests/args"   only these tests (default: the whole suite)
+#   SMTP_MATRIX_ORACLE=0   no oracle (reported NOT RUN)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -15,6 +19,15 @@ names=("$@")
 [ ${#names[@]} -gt 0 ] || mapfile -t names < <(mx_names)
 logs="$top/.build/matrix"; mkdir -p "$logs"
 passed=0; failed=0; skipped=0; lines=()
+oracle_why=""  # why the oracle cannot run here, or "" when it can
+
+# php-src's tests for the oracle come from the source tarball at test time (they are not part of
+# this tree): the same Debian php8.2 source package the source builds use, downloaded once.
+if [ "${SMTP_MATRIX_ORACLE:-1}" = 0 ]; then
+	oracle_why="SMTP_MATRIX_ORACLE=0"
+elif ! mx_php82_source >"$logs/oracle-source.log" 2>&1; then
+	oracle_why="no php8.2 source package: $(tail -n 1 "$logs/oracle-source.log")"
+fi
 
 copy_tree() {  # dest: the tree as it is now (tracked and new files, not what .gitignore leaves out)
 	rm -rf "$1"; mkdir -p "$1"
@@ -37,12 +50,17 @@ one() {  # name -> appends its result line, adds to the totals
 		return
 	fi
 	if [ -n "$MX_ROOT" ]; then
-		rel="/work/smtp-$name"; work="$MX_ROOT$rel"
+		rel="/work/smtp-$name-$$"; work="$MX_ROOT$rel"  # $$: concurrent runs do not share it
 	else
 		work="$logs/tree-$name"; rel=$work
 	fi
 	copy_tree "$work"
 	[ -n "$tgz" ] && cp "$tgz" "$work/"
+	if [ -z "$oracle_why" ]; then
+		mkdir -p "$work/.build/oracle-src"
+		tar -xJf "$MX_SRC_TARBALL" -C "$work/.build/oracle-src" --strip-components=1 --wildcards \
+			'*/ext/standard/tests/mail/*' '*/ext/mbstring/tests/mb_send_mail*' >>"$log" 2>&1
+	fi
 	# shellcheck disable=SC2016
 	matrix_in bash -c '
 		cd "$1" || exit 1
@@ -54,16 +72,24 @@ one() {  # name -> appends its result line, adds to the totals
 		echo "build: 1 passed, 0 failed"
 		SMTP_PHPT_RUNNER="$2" bash tools/run-phpt.sh ${3:-}
 		if [ -n "$4" ]; then bash php_tests/matrix/pecl.bash "$1/$4"; else echo "pecl: 0 passed, 1 failed (pecl package made no tarball)"; fi
-	' _ "$rel" "$MX_RUNNER" "${SMTP_MATRIX_PHPT:-}" "$(basename "${tgz:-}")" >>"$log" 2>&1
+		if [ -n "$5" ]; then
+			echo "NOT RUN - the php-src oracle: $5"; echo "oracle: 0 passed, 0 failed, 1 skipped"
+		elif [ -d .build/oracle-src/ext/standard/tests/mail ]; then
+			php php_tests/matrix/oracle.php --src "$PWD/.build/oracle-src" --module "$PWD/modules/smtp.so"
+		else
+			echo "NOT RUN - the php-src oracle: php-src'"'"'s tests could not be extracted"; echo "oracle: 0 passed, 0 failed, 1 skipped"
+		fi
+	' _ "$rel" "$MX_RUNNER" "${SMTP_MATRIX_PHPT:-}" "$(basename "${tgz:-}")" "$oracle_why" >>"$log" 2>&1
 	what=$(grep -m1 '^PHP ' "$log")
-	for step in build phpt pecl; do
+	for step in build phpt pecl oracle; do
 		line=$(grep -aE "^$step: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
 		if [ -z "$line" ]; then
 			sums+=" $step: no result;"; sf=$((sf + 1)); continue
 		fi
 		p=$(sed -E 's/^[a-z]+: ([0-9]+) passed.*/\1/' <<<"$line")
 		f=$(sed -E 's/^[a-z]+: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
-		s=$(sed -nE 's/.* failed, ([0-9]+) skipped.*/\1/p' <<<"$line")
+		s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '^[0-9]+')  # "N failed, N skipped" or "(..., N skipped here)"
+		[ "${s:-0}" -gt 0 ] || s=""
 		sp=$((sp + p)); sf=$((sf + f)); ss=$((ss + ${s:-0}))
 		sums+=" $step $p/$((p + f))${s:+ ($s not run)};"
 	done
@@ -74,7 +100,7 @@ one() {  # name -> appends its result line, adds to the totals
 		lines+=("ok       $name: ${what:-PHP ?}:${sums%;}")
 	else
 		lines+=("FAILED   $name: ${what:-PHP ?}:${sums%;} (log: $log)")
-		grep -aE '^(FAIL|LEAK|BORK)' "$log" | head -n 20
+		grep -aE '^(FAIL|LEAK|BORK)|^  DIFF' "$log" | head -n 20
 	fi
 	[ -n "$MX_ROOT" ] && rm -rf "$work"
 }
