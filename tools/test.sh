@@ -41,6 +41,13 @@ stage() {  # name, command...: runs it, showing its output, and counts its resul
 bash tools/deps.sh || { echo "dependency installation failed"; exit 1; }
 tools/build.sh || { echo "build failed"; echo "all: 0 passed, 1 failed"; exit 1; }
 
+# The PHP matrix's chroots and PHP builds are made (or found in /var/cache/smtp-php-matrix) in the
+# background while the other stages run: mostly downloads and package unpacking; the two PHP builds
+# run niced. The matrix stage waits for it.
+matrix_phps=$(awk '!/^#/ && NF && $2 != "system" { print $1 }' php_tests/matrix/phps.txt)
+(for n in $matrix_phps; do nice -n 10 bash php_tests/matrix/provision.bash "$n"; done) >"$logs/matrix-provision.log" 2>&1 &
+matrix_provision_pid=$!
+
 stage unit php_tests/unit/run.sh
 stage phpt bash tools/run-phpt.sh
 stage phpt-asan bash tools/run-phpt.sh --asan
@@ -56,7 +63,7 @@ stage phpt-asan bash tools/run-phpt.sh --asan
 # 8.6 in chroots, made once per machine and cached outside the tree; the whole .phpt suite on each
 # (quick: a part of it), plus the release tarball through each PHP's pecl.
 # This machine's 8.2 NTS is the phpt stage above (and packaging's pecl), so the matrix skips it here.
-matrix_phps=$(awk '!/^#/ && NF && $2 != "system" { print $1 }' php_tests/matrix/phps.txt)
+wait "$matrix_provision_pid"
 if [ -n "${SMTP_TEST_QUICK:-}" ]; then
 	stage matrix env SMTP_MATRIX_PHPT="php_tests/mail php_tests/mailpaths php_tests/args php_tests/ini" bash php_tests/matrix/run.bash $matrix_phps
 else

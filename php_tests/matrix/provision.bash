@@ -183,9 +183,10 @@ matrix_in() {  # command... : runs it where the provisioned PHP lives, with that
 		PATH="$(dirname "$MX_PHP"):$PATH" "$@"
 		return
 	fi
-	local bin="/usr/local/smtp-matrix-bin"
+	local bin="/usr/local/smtp-matrix-bin/$(basename "$MX_PHP")"
 	mkdir -p "$MX_ROOT$bin"
-	# php, phpize and php-config of this version first on PATH (the chroot may hold two versions).
+	# php, phpize and php-config of this version first on PATH (the chroot may hold two versions;
+	# one directory per version, so runs of two versions at once do not see each other's).
 	ln -sf "$MX_PHP" "$MX_ROOT$bin/php"; ln -sf "$MX_PHPIZE" "$MX_ROOT$bin/phpize"; ln -sf "$MX_PHP_CONFIG" "$MX_ROOT$bin/php-config"
 	ln -sf "${MX_PHP/php/php-cgi}" "$MX_ROOT$bin/php-cgi"
 	unshare -m --propagation private -- bash -c '
