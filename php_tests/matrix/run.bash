@@ -53,8 +53,10 @@ one() {  # name -> appends its result line, adds to the totals
 		tail -n 30 "$log"
 	fi
 	passed=$((passed + p)); failed=$((failed + f))
+	# the leaks the tests proved to be PHP's own (run-phpt.sh's "PHP's own leaks" block)
+	sed -n "/^PHP's own leaks/,/^phpt: /p" "$log" | sed '$d'
 	if [ "$f" -eq 0 ]; then
-		lines+=("ok       $name: ${what:-PHP ?}: $p passed, 0 failed$( [ "${s:-0}" -gt 0 ] && echo " ($s skipped by their SKIPIF)")")
+		lines+=("ok       $name: ${what:-PHP ?}: $p passed, 0 failed$( [ "${s:-0}" -gt 0 ] && echo " ($s skipped by their SKIPIF)")$(grep -q "^PHP's own leaks" "$log" && echo "; PHP's own leaks shown above")")
 	else
 		lines+=("FAILED   $name: ${what:-PHP ?}: $p passed, $f failed (log: $log)")
 		grep -E '^(FAIL|LEAK|BORK)' "$log" | head -n 20
