@@ -6,7 +6,7 @@ set -euo pipefail
 #   tools/deps.sh build    only what building and the demo need
 pkgs=(php8.2-dev php8.2-cli libssl-dev libc-ares-dev libcurl4-openssl-dev openssl pkg-config make gcc python3)
 if [ "${1:-}" != "build" ]; then
-	pkgs+=(php-pear postfix sasl2-bin libsasl2-modules swaks valgrind clang libclang-rt-14-dev libphp-phpmailer python3-dkim python3-nacl clang-format-16 php8.2-fpm libfcgi-bin php8.2-mbstring composer rsync debootstrap xz-utils zlib1g-dev)
+	pkgs+=(php-pear postfix sasl2-bin libsasl2-modules swaks valgrind clang libclang-rt-14-dev libphp-phpmailer python3-dkim python3-nacl clang-format-16 php8.2-fpm libfcgi-bin php8.2-mbstring php8.2-cgi composer rsync debootstrap xz-utils zlib1g-dev)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Runs the .phpt suite (php_tests/) against the built module with PHP's run-tests.php, keeping its
 # output files out of the tree. Prints run-tests' summary and a line "phpt: N passed, N failed".
-#   --valgrind   run every test under valgrind (run-tests -m) and fail on any leak or error
+#   --valgrind   run every test under valgrind (run-tests -m): memcheck with --leak-check=full, so
+#                any error and any definitely or indirectly lost block makes the test LEAK (a
+#                failure), except PHP's own leaks named in php_tests/valgrind.supp; then the canary
+#                (tools/valgrind-canary/), which leaks on purpose and must be reported as LEAK, with
+#                a result line of its own counted in the totals
 #   --asan       run every test against the ASan+UBSan build of the module (tools/build-asan.sh,
 #                built first) with the sanitizer runtimes preloaded into the system PHP; any finding
 #                fails its test
 #   PATH...      only these .phpt files or directories (default: php_tests), in either mode:
 #                tools/run-phpt.sh --valgrind php_tests/oauth php_tests/auth/plain.phpt
 #   SMTP_PHPT_RUNNER=/path/run-tests.php   another PHP's run-tests.php (the matrix: php_tests/matrix)
+#   SMTP_PHPT_TMP=/path   where run-tests' files go (default .build/phpt, emptied first): another
+#                directory lets a second run go on beside a long one in the same tree
 #   SMTP_PHPT_MODULE=/path/smtp.so   test that module instead of modules/smtp.so (e.g. a copy, so a
 #                rebuild during a long valgrind run does not change the module under the tests)
 set -uo pipefail
@@ -15,7 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 runner=${SMTP_PHPT_RUNNER:-run-tests.php}
 [ -f "$runner" ] || runner=$(ls /usr/lib/php/*/build/run-tests.php | tail -n 1)
-tmp="$top/.build/phpt"; rm -rf "$tmp"; mkdir -p "$tmp"
+tmp=${SMTP_PHPT_TMP:-$top/.build/phpt}; rm -rf "$tmp"; mkdir -p "$tmp"
 # run-tests' parallel workers race to mkdir the same --temp-target subfolder ("mkdir(): File exists"
 # aborts the run): make them all beforehand.
 (cd php_tests && find . -type d -not -path '*/node_modules*') | while read -r d; do mkdir -p "$tmp/$d"; done
@@ -42,12 +48,13 @@ if [ "$asan" = 1 ]; then
 		|| { echo "phpt: 0 passed, 1 failed"; exit 1; }
 	# The php that run-tests starts for each test: the runtimes preloaded, PHP's allocator off so that
 	# every emalloc() is a malloc() ASan watches (USE_ZEND_ALLOC=0).
-	# Leaks: detection is off here and valgrind's pass (--valgrind) checks them. The preload is
-	# inherited by everything a test starts (the python3 test servers, openssl, bash, php -S), none of
-	# them built for leak checking: bash alone reports its own leaks at every exit, which would fail
-	# the tests that run it; and the uninstrumented PHP keeps allocations at exit that are not ours. A
-	# suppression list would have to name all of those programs' frames; valgrind, which traces only
-	# PHP (run-tests -m, the children skipped), already tells our leaks from theirs.
+	# Leaks: detection is off here; the valgrind pass (--valgrind) checks them (--leak-check=full,
+	# a canary proving it). The preload is inherited by everything a test starts (the python3 test
+	# servers, openssl, bash, php -S), none of them built for leak checking: bash alone reports its
+	# own leaks at every exit, which would fail the tests that run it; and the uninstrumented PHP
+	# keeps allocations at exit that are not ours. A suppression list would have to name all of
+	# those programs' frames; valgrind traces only the php processes (python3, openssl and the
+	# shells are skipped) and names PHP's few own leaks in php_tests/valgrind.supp.
 	# UBSan: the first finding ends the process (halt_on_error) with its stack.
 	cat >"$wrapper" <<WRAP
 #!/bin/sh
@@ -62,14 +69,26 @@ WRAP
 	# run-tests' per-test limit (60 s) is for the plain build; the sanitizers make PHP slower.
 	export TEST_TIMEOUT=${TEST_TIMEOUT:-180}
 fi
-args=(-q --show-diff -d "extension=$module" --temp-source "$top/php_tests" --temp-target "$tmp")
+base=(-q --show-diff -d "extension=$module")
+args=("${base[@]}" --temp-source "$top/php_tests" --temp-target "$tmp")
 if [ "$valgrind" = 1 ]; then
-	args+=(-m)
+	base+=(-m); args+=(-m)
 	# run-tests traces children; the test servers (python3, openssl, the shell that starts them)
 	# are not ours to check, and under valgrind they would start too slowly.
-	export VALGRIND_OPTS="${VALGRIND_OPTS:-} --trace-children-skip=*/python3*,*/openssl,/bin/sh,/usr/bin/bash,/bin/bash"
+	# run-tests counts a test as LEAK when valgrind wrote anything to its log (-q: errors only).
+	# Leak records are errors only with --leak-check=full, and only of the kinds named in
+	# --errors-for-leak-kinds: definitely lost (nothing points to the block) and indirectly lost
+	# (only lost blocks point to it). "Possibly lost" (an interior pointer) and "still reachable"
+	# are not failures. PHP's own leaks are suppressed by name, each with its evidence, in
+	# php_tests/valgrind.supp; the canary below proves that a leak still fails.
+	export VALGRIND_OPTS="${VALGRIND_OPTS:-} --trace-children-skip=*/python3*,*/openssl,/bin/sh,/usr/bin/bash,/bin/bash \
+--leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+--num-callers=30 --suppressions=$top/php_tests/valgrind.supp"
 fi
 export TEST_PHP_EXECUTABLE=${TEST_PHP_EXECUTABLE:-$(command -v php)}
+# Where a test leaves a note of a leak it proved to be PHP's own (a debug build of PHP reports it the
+# same without the extension: php_tests/mailpaths/cases.inc); printed after the run.
+export SMTP_PHPT_NOTES="$tmp/php-own-leaks"; mkdir -p "$SMTP_PHPT_NOTES"
 export NO_INTERACTION=1 REPORT_EXIT_STATUS=1
 php "$runner" $jobs "${args[@]}" "${paths[@]}" 2>&1 | tee "$tmp/summary.txt"
 rc=${PIPESTATUS[0]}
@@ -80,5 +99,37 @@ b=$(sed -nE 's/^Tests borked +: +([0-9]+).*/\1/p' "$tmp/summary.txt" | tail -n 1
 w=$(sed -nE 's/^Tests warned +: +([0-9]+).*/\1/p' "$tmp/summary.txt" | tail -n 1)
 total_fail=$(( ${f:-0} + ${l:-0} + ${b:-0} + ${w:-0} ))
 [ -n "$p" ] || total_fail=$((total_fail + 1))
-echo "phpt: ${p:-0} passed, $total_fail failed"
+p=${p:-0}
+if compgen -G "$SMTP_PHPT_NOTES/*" >/dev/null; then
+	echo "PHP's own leaks (not ours: each test checked that PHP without the extension reports the same):"
+	cat "$SMTP_PHPT_NOTES"/*
+fi
+if [ "$valgrind" = 1 ]; then
+	# The canary: a library that leaks on purpose (a definitely lost node and the indirectly lost
+	# block it points to), preloaded into the php of one test run with the same valgrind options
+	# and suppressions. It must come out as LEAK with both records in its log; anything else means
+	# this pass would not see a leak of ours. Its result is one more passed or failed check.
+	# The test and the library sit together in .build ({PWD} of its --ENV-- is the test's directory).
+	canary="$tmp/valgrind-canary"; mkdir -p "$canary/src" "$canary/out"
+	cp tools/valgrind-canary/canary.phpt "$canary/src/"
+	if ! gcc -O0 -g -Wall -Wextra -Werror -shared -fPIC -o "$canary/src/smtp-valgrind-canary.so" tools/valgrind-canary/canary.c; then
+		echo "valgrind canary: FAILED (canary.c did not build)"; total_fail=$((total_fail + 1))
+	else
+		php "$runner" "${base[@]}" --temp-source "$canary/src" --temp-target "$canary/out" \
+			"$canary/src/canary.phpt" >"$canary/summary.txt" 2>&1
+		mem="$canary/out/canary.mem"
+		if ! grep -qE '^Tests leaked +: +1 ' "$canary/summary.txt"; then
+			echo "valgrind canary: FAILED (the deliberate leak was not reported as LEAK: leaks go unseen; $canary/summary.txt)"
+			total_fail=$((total_fail + 1))
+		elif ! grep -q 'definitely lost' "$mem" || ! grep -q 'indirectly lost' "$mem" \
+			|| [ "$(grep -c 'smtp_valgrind_canary_leak' "$mem")" -lt 2 ]; then
+			echo "valgrind canary: FAILED (LEAK, but its log lacks the canary's definitely and indirectly lost records: $mem)"
+			total_fail=$((total_fail + 1))
+		else
+			echo "valgrind canary: passed (the deliberate leak was reported as LEAK: definitely and indirectly lost in smtp_valgrind_canary_leak)"
+			p=$((p + 1))
+		fi
+	fi
+fi
+echo "phpt: $p passed, $total_fail failed"
 [ "$rc" -eq 0 ] && [ "$total_fail" -eq 0 ]

@@ -2,7 +2,8 @@
 # Runs every test of the project: C unit tests (ASan/UBSan), the .phpt suite against the project's
 # test SMTP server, the same suite against an ASan+UBSan build of the module (tools/build-asan.sh),
 # a DNS server that never answers (in a network namespace), php-fpm, the load test (8 processes x
-# 2,000 messages against a server that cuts 1% of the transactions), the same suite under valgrind, the
+# 2,000 messages against a server that cuts 1% of the transactions), the same suite under valgrind
+# (--leak-check=full, and a canary that must be reported as a leak), the
 # interop tests against a real Postfix, the drop-in comparison with stock mail() + Postfix's
 # sendmail, the PECL packaging checks and the build --without-smtp-oauth, the WordPress plugin in a
 # real browser, the PHP matrix (php_tests/matrix: the extension built and the .phpt suite run on PHP

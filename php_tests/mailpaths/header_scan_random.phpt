@@ -4,7 +4,8 @@ mb_send_mail(): on 300 generated header strings (60 under valgrind) the engine's
 Header strings made (seeded, so the same every run) from the pieces mb_send_mail()'s scan reacts to:
 colons, CRLF, LF, a bare CR, continuation white space, the names Content-Type,
 Content-Transfer-Encoding and MIME-Version, "charset=", charset and encoding names, quotes. Each is
-sent through PHP's own mb_send_mail() (sendmail_path saving the stream) and through the engine; the
+sent through PHP's own mb_send_mail() (sendmail_path saving the stream; in a child php, see
+mailpaths_stock() in cases.inc) and through the engine; the
 MIME-Version/Content-Type/Content-Transfer-Encoding lines, the encoded body, the return value and
 the warnings must be the same. (Where a header line without a colon ends the header section is the
 engine's sendmail behaviour, the same as for mail(), and not compared here.)
@@ -31,13 +32,19 @@ $mime = function (string $stream): string {
 };
 $bad = 0;
 $n = smtp_test_slow() ? 60 : 300;  // fewer under valgrind
+$jobs = [];
 for ($k = 0; $k < $n; $k++) {
 	$h = "From: shop@x.test\r\n";
 	for ($j = mt_rand(1, 14); $j > 0; $j--) {
 		$h .= $pieces[mt_rand(0, count($pieces) - 1)];
 	}
-	$c = ['mb', 'alice@y.test', 'subject', "é\n", $h];
-	[[$sr, $sw, $stock], [$er, $ew, $engine]] = mailpaths_both($srv, $c, $file, ['smtp.from' => 'root@x.test']);
+	$jobs[] = [ini_get('mbstring.language'), ['mb', 'alice@y.test', 'subject', "é\n", $h]];
+}
+$stock_side = mailpaths_stock($jobs, $file, 'mailpaths/header_scan_random');
+foreach ($jobs as $k => [, $c]) {
+	$h = $c[4];
+	[$sr, $sw, $stock] = $stock_side[$k] ?? [null, [], ''];
+	[$er, $ew, $engine] = mailpaths_engine($srv, $c, ['smtp.from' => 'root@x.test']);
 	if ($sr !== $er || $sw !== $ew || ($sr === true && $mime($stock) !== $mime($engine))) {
 		$bad++;
 		echo 'DIFF ', json_encode([$h, $sr, $sw, $er, $ew, $mime($stock), $mime($engine)]), "\n";

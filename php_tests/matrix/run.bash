@@ -95,6 +95,9 @@ one() {  # name -> appends its result line, adds to the totals
 	done
 	s=$(sed -nE 's/^Tests skipped +: +([0-9]+).*/\1/p' "$log" | tail -n 1)
 	[ "${s:-0}" -gt 0 ] && sums+=" $s .phpt skipped by their SKIPIF;"
+	# the leaks the tests proved to be PHP's own (run-phpt.sh's "PHP's own leaks" block)
+	sed -n "/^PHP's own leaks/,/^phpt: /p" "$log" | sed '$d'
+	grep -q "^PHP's own leaks" "$log" && sums+=" PHP's own leaks shown above;"
 	passed=$((passed + sp)); failed=$((failed + sf)); skipped=$((skipped + ss))
 	if [ "$sf" -eq 0 ]; then
 		lines+=("ok       $name: ${what:-PHP ?}:${sums%;}")
