@@ -7,7 +7,7 @@
 extern zend_module_entry smtp_module_entry;
 #define phpext_smtp_ptr &smtp_module_entry
 
-#define PHP_SMTP_VERSION "0.1.0"
+#define PHP_SMTP_VERSION "0.2.0"
 
 ZEND_BEGIN_MODULE_GLOBALS(smtp)
 	SMTP_SETTINGS_GLOBALS   /* one per row of smtp_settings.h: SMTP_G(host), SMTP_G(port) ... */
