@@ -46,7 +46,8 @@ tools/build.sh || { echo "build failed"; echo "all: 0 passed, 1 failed"; exit 1;
 # background while the other stages run: mostly downloads and package unpacking; the two PHP builds
 # run niced. The matrix stage waits for it.
 matrix_phps=$(awk '!/^#/ && NF && $2 != "system" { print $1 }' php_tests/matrix/phps.txt)
-(for n in $matrix_phps; do nice -n 10 bash php_tests/matrix/provision.bash "$n"; done) >"$logs/matrix-provision.log" 2>&1 &
+(t0=$SECONDS; for n in $matrix_phps; do nice -n 10 bash php_tests/matrix/provision.bash "$n"; done
+	echo "matrix: making or finding its PHPs took $((SECONDS - t0)) s") >"$logs/matrix-provision.log" 2>&1 &
 matrix_provision_pid=$!
 
 stage unit php_tests/unit/run.sh
@@ -65,6 +66,7 @@ stage phpt-asan bash tools/run-phpt.sh --asan
 # (quick: a part of it), plus the release tarball through each PHP's pecl.
 # This machine's 8.2 NTS is the phpt stage above (and packaging's pecl), so the matrix skips it here.
 wait "$matrix_provision_pid"
+tail -n 1 "$logs/matrix-provision.log"
 if [ -n "${SMTP_TEST_QUICK:-}" ]; then
 	stage matrix env SMTP_MATRIX_PHPT="php_tests/mail php_tests/mailpaths php_tests/args php_tests/ini" bash php_tests/matrix/run.bash $matrix_phps
 else
