@@ -2,10 +2,12 @@
 # The PHP matrix (stage `matrix` of tools/test.sh): for every PHP of php_tests/matrix/phps.txt, make
 # it (provision.bash: chroots and source builds cached outside the tree), build the extension there
 # with --enable-smtp-dev (-Wall -Wextra -Werror) in a copy of the tree, and run the .phpt suite with
-# that PHP, then the php-src oracle (oracle.php: php-src's own mail() and mb_send_mail() tests, from
-# Debian's php8.2 source package, run once as stock PHP and once through the extension, compared byte
-# for byte). One result line per PHP, the two counts added to the totals; a PHP that cannot be made
-# here is NOT RUN (counted as skipped), and so is an oracle without the source package.
+# that PHP, then `pecl install` of the release tarball with that PHP's pecl (pecl.bash; for this
+# machine's own PHP that is the packaging stage), then the php-src oracle (oracle.php: php-src's own
+# mail() and mb_send_mail() tests, from Debian's php8.2 source package, run once as stock PHP and once
+# through the extension, compared byte for byte). One result line per PHP (build, phpt, pecl, oracle),
+# the counts added to the totals; a PHP that cannot be made here is NOT RUN (counted as skipped), and
+# so is an oracle without the source package.
 #   bash php_tests/matrix/run.bash            every PHP
 #   bash php_tests/matrix/run.bash 8.4 8.6    only these
 #   SMTP_MATRIX_PHPT="php_tests/mail php_tests/args"   only these tests (default: the whole suite)
@@ -71,7 +73,11 @@ one() {  # name -> appends its result line, adds to the totals
 		fi
 		echo "build: 1 passed, 0 failed"
 		SMTP_PHPT_RUNNER="$2" bash tools/run-phpt.sh ${3:-}
-		if [ -n "$4" ]; then bash php_tests/matrix/pecl.bash "$1/$4"; else echo "pecl: 0 passed, 1 failed (pecl package made no tarball)"; fi
+		if [ "$6" = system ]; then
+			# pecl install into the PHP of this machine is the packaging stage, which puts back
+			# whatever it touched; here it would replace a module someone installed
+			echo "pecl: 0 passed, 0 failed (this machine'"'"'s PHP: php_tests/packaging/run.bash installs the tarball with pecl)"
+		elif [ -n "$4" ]; then bash php_tests/matrix/pecl.bash "$1/$4"; else echo "pecl: 0 passed, 1 failed (pecl package made no tarball)"; fi
 		if [ -n "$5" ]; then
 			echo "NOT RUN - the php-src oracle: $5"; echo "oracle: 0 passed, 0 failed, 1 skipped"
 		elif [ -d .build/oracle-src/ext/standard/tests/mail ]; then
@@ -79,7 +85,7 @@ one() {  # name -> appends its result line, adds to the totals
 		else
 			echo "NOT RUN - the php-src oracle: php-src'"'"'s tests could not be extracted"; echo "oracle: 0 passed, 0 failed, 1 skipped"
 		fi
-	' _ "$rel" "$MX_RUNNER" "${SMTP_MATRIX_PHPT:-}" "$(basename "${tgz:-}")" "$oracle_why" >>"$log" 2>&1
+	' _ "$rel" "$MX_RUNNER" "${SMTP_MATRIX_PHPT:-}" "$(basename "${tgz:-}")" "$oracle_why" "$(mx_line "$name" | cut -d" " -f1)" >>"$log" 2>&1
 	what=$(grep -m1 '^PHP ' "$log")
 	for step in build phpt pecl oracle; do
 		line=$(grep -aE "^$step: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
