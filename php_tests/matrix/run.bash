@@ -54,7 +54,9 @@ one() {  # name -> appends its result line, adds to the totals
 	if [ -n "$MX_ROOT" ]; then
 		rel="/work/smtp-$name-$$"; work="$MX_ROOT$rel"  # $$: concurrent runs do not share it
 	else
-		work="$logs/tree-$name"; rel=$work
+		# under /tmp, readable by all: the oracle runs php-src's tests as nobody, who may not reach
+		# into the checkout (a clone under /root or a 0700 mktemp directory)
+		work=$(mktemp -d "/tmp/smtp-matrix-$name.XXXXXX") && chmod 755 "$work"; rel=$work
 	fi
 	copy_tree "$work"
 	[ -n "$tgz" ] && cp "$tgz" "$work/"
@@ -111,7 +113,8 @@ one() {  # name -> appends its result line, adds to the totals
 		lines+=("FAILED   $name: ${what:-PHP ?}:${sums%;} (log: $log)")
 		grep -aE '^(FAIL|LEAK|BORK)|^  DIFF' "$log" | head -n 20
 	fi
-	[ -n "$MX_ROOT" ] && rm -rf "$work"
+	# kept where it failed (its .diff and .out files), for the log's reader
+	if [ -n "$MX_ROOT" ] || [ "$sf" -eq 0 ]; then rm -rf "$work"; else echo "the tree of $name is kept in $work"; fi
 }
 
 for n in "${names[@]}"; do one "$n"; done
